@@ -1,0 +1,3 @@
+namespace StorageOperator.Storage;
+
+public sealed record BucketInfo(string Name, DateTimeOffset CreationDate);

@@ -1,0 +1,3 @@
+namespace StorageOperator.Storage;
+
+public sealed record MultipartUploadInfo(string Bucket, string Key, string UploadId, DateTimeOffset Initiated, ObjectMetadata Metadata);

@@ -1,0 +1,4 @@
+namespace StorageOperator.Storage;
+
+/// <param name="Size">bytes stored.</param>
+public sealed record PartInfo(int PartNumber, long Size, DateTimeOffset LastModified, PartMetadata Metadata);
