@@ -247,7 +247,7 @@ public sealed class CertificateFolder : IDisposable
                 Encoding.ASCII.GetString(pair.Certificate!), Encoding.ASCII.GetString(pair.Key!), out var chain);
             entry = new CertificateEntry(pair.Directory, cert, chain);
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException or FormatException)
+        catch (Exception e) when (e is CryptographicException or FormatException)
         {
             // A pair caught half-way through a replace looks exactly like this; the next change retries.
             _logger.LogWarning(
@@ -267,11 +267,13 @@ public sealed class CertificateFolder : IDisposable
         }
 
         // Keep the previous instance when nothing changed so that identity-based caches downstream stay valid.
-        return previous is not null && previous.Certificate.RawDataMemory.Span.SequenceEqual(entry.Certificate.RawDataMemory.Span)
-            && previous.Chain.Count == entry.Chain.Count
+        return previous is not null && SameCertificates([previous.Certificate, .. previous.Chain], [entry.Certificate, .. entry.Chain])
             ? previous
             : entry;
     }
+
+    private static bool SameCertificates(IReadOnlyList<X509Certificate2> a, IReadOnlyList<X509Certificate2> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => p.First.RawDataMemory.Span.SequenceEqual(p.Second.RawDataMemory.Span));
 
     private sealed class State(CertificateEntry? defaultEntry, IReadOnlyList<CertificateEntry> extras, X509Certificate2Collection authorities)
     {
@@ -288,8 +290,6 @@ public sealed class CertificateFolder : IDisposable
         public bool SameAs(State other) =>
             All.Count == other.All.Count
             && All.Zip(other.All).All(p => ReferenceEquals(p.First, p.Second))
-            && Authorities.Count == other.Authorities.Count
-            && Authorities.Cast<X509Certificate2>().Zip(other.Authorities.Cast<X509Certificate2>())
-                .All(p => p.First.RawDataMemory.Span.SequenceEqual(p.Second.RawDataMemory.Span));
+            && SameCertificates([.. Authorities], [.. other.Authorities]);
     }
 }

@@ -71,13 +71,21 @@ public static class PemFiles
         // CopyWithPrivateKey rejects a key that does not belong to the certificate, which is how a pair that is
         // half-way through being replaced is recognised.
         var algorithm = leaf.GetKeyAlgorithm();
-        using var withKey = algorithm switch
+        try
         {
-            EcPublicKeyOid => leaf.CopyWithPrivateKey(ImportKey(ECDsa.Create(), keyPem)),
-            RsaPublicKeyOid => leaf.CopyWithPrivateKey(ImportKey(RSA.Create(), keyPem)),
-            _ => throw new CryptographicException($"Unsupported certificate key algorithm {algorithm}."),
-        };
-        return CertificateGenerator.Portable(withKey);
+            using var withKey = algorithm switch
+            {
+                EcPublicKeyOid => CopyWithKey(leaf, ImportKey(ECDsa.Create(), keyPem)),
+                RsaPublicKeyOid => CopyWithKey(leaf, ImportKey(RSA.Create(), keyPem)),
+                _ => throw new CryptographicException($"Unsupported certificate key algorithm {algorithm}."),
+            };
+            return CertificateGenerator.Portable(withKey);
+        }
+        catch (ArgumentException e)
+        {
+            // ImportFromPem and CopyWithPrivateKey report bad input as ArgumentException; callers want one failure type.
+            throw new CryptographicException($"The private key cannot be used with the certificate: {e.Message}", e);
+        }
     }
 
     /// <summary>All PEM certificates in a file, or in every top-level file of a directory (others are skipped).</summary>
@@ -124,6 +132,22 @@ public static class PemFiles
         }
 
         return result;
+    }
+
+    private static X509Certificate2 CopyWithKey(X509Certificate2 leaf, ECDsa key)
+    {
+        using (key)
+        {
+            return leaf.CopyWithPrivateKey(key);
+        }
+    }
+
+    private static X509Certificate2 CopyWithKey(X509Certificate2 leaf, RSA key)
+    {
+        using (key)
+        {
+            return leaf.CopyWithPrivateKey(key);
+        }
     }
 
     private static T ImportKey<T>(T key, string pem) where T : AsymmetricAlgorithm
