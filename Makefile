@@ -5,7 +5,7 @@ CONFIG ?= Release
 TOOLS := .tools
 RUN_DIR := .run
 
-.PHONY: build test run bench tools helm-lint helm-template chart-crds images clean
+.PHONY: build test run bench tools helm-lint helm-template chart-crds images crds crds-check run-operator emulator clean
 
 build:
 	$(DOTNET) build StorageOperator.sln -c $(CONFIG) -nologo -v q
@@ -54,6 +54,17 @@ images:
 	for name in storage-server key-server storage-operator; do \
 	  docker build -f images/$$name.Dockerfile -t ghcr.io/storage-operator/$$name:$(IMAGE_TAG) . || exit 1; \
 	done
+
+## crds / crds-check: crds/ is generated from the C# API types; crds-check fails on drift
+crds:
+	$(DOTNET) run --project operator/StorageOperator.Operator -c $(CONFIG) -- generate-crds --out $(CURDIR)/crds
+
+crds-check:
+	$(DOTNET) run --project operator/StorageOperator.Operator -c $(CONFIG) -- generate-crds --out $(CURDIR)/crds --check
+
+## run-operator: the operator out of cluster against $$KUBECONFIG (the emulator's or a real cluster's)
+run-operator:
+	$(DOTNET) run --project operator/StorageOperator.Operator -c $(CONFIG) -- run $(OPERATOR_ARGS)
 
 clean:
 	$(DOTNET) clean StorageOperator.sln -nologo -v q
