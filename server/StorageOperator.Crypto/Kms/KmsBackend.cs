@@ -1,0 +1,8 @@
+namespace StorageOperator.Crypto.Kms;
+
+public enum KmsBackend
+{
+    None,
+    StaticKey,
+    Kes,
+}
