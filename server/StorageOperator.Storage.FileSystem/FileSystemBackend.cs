@@ -1,0 +1,489 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Win32.SafeHandles;
+using StorageOperator.Storage.FileSystem.Concurrency;
+using StorageOperator.Storage.FileSystem.Format;
+using StorageOperator.Storage.FileSystem.IO;
+using StorageOperator.Storage.FileSystem.Layout;
+using StorageOperator.Storage.FileSystem.Listing;
+using StorageOperator.Storage.FileSystem.Startup;
+
+namespace StorageOperator.Storage.FileSystem;
+
+/// <summary>
+/// The embedded default backend: buckets, objects and uploads as files under one data directory
+/// (layout in <see cref="DataLayout"/>, key mapping in <see cref="KeyCodec"/>, file format in
+/// <see cref="StoredFile"/>). Every write is staged in tmp/, fsynced, then renamed into place and
+/// the directory fsynced, so an acknowledged write survives a crash and a reader sees either the
+/// old or the new object, data and metadata together. One process owns a data directory at a time
+/// (a lock file), start-up removes leftovers of interrupted writes; dispose to release the lock.
+/// </summary>
+public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
+{
+    private readonly DataLayout _layout;
+    private readonly ILogger _logger;
+    private readonly DataDirectoryLock _directoryLock;
+    private readonly KeyLockTable _keyLocks = new();
+    private readonly BucketLockTable _bucketLocks = new();
+
+    public FileSystemBackend(string dataDirectory, ILogger<FileSystemBackend>? logger = null)
+    {
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _layout = new DataLayout(dataDirectory);
+        Directory.CreateDirectory(_layout.Root);
+        _directoryLock = DataDirectoryLock.Acquire(_layout.LockFile);
+        try
+        {
+            Directory.CreateDirectory(_layout.Temp);
+            Directory.CreateDirectory(_layout.Buckets);
+            Durable.SyncDirectory(_layout.Root);
+            StartupCleaner.Clean(_layout, _logger);
+        }
+        catch
+        {
+            _directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    public string DataDirectory => _layout.Root;
+
+    public void Dispose() => _directoryLock.Dispose();
+
+    // ---- buckets ----
+
+    public Task<IReadOnlyList<BucketInfo>> ListBucketsAsync(CancellationToken ct)
+    {
+        var buckets = new List<BucketInfo>();
+        foreach (var directory in Directory.EnumerateDirectories(_layout.Buckets))
+        {
+            if (DataLayout.TryBucketName(Path.GetFileName(directory)) is { } name && ReadBucket(directory) is { } stored)
+            {
+                buckets.Add(new BucketInfo(name, stored.Created));
+            }
+        }
+        buckets.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return Task.FromResult<IReadOnlyList<BucketInfo>>(buckets);
+    }
+
+    public Task CreateBucketAsync(string bucket, CancellationToken ct)
+    {
+        var directory = _layout.TryBucketDirectory(bucket)
+            ?? throw new StorageException(StorageErrorKind.InvalidKey, "The bucket name cannot be stored.");
+        if (File.Exists(DataLayout.BucketFile(directory)))
+        {
+            throw BucketAlreadyExists(bucket);
+        }
+        // Build the whole bucket in tmp/, then one rename makes it exist (or lose the race).
+        var staging = _layout.NewTempPath(".bucket");
+        try
+        {
+            Directory.CreateDirectory(DataLayout.ObjectsDirectory(staging));
+            Directory.CreateDirectory(DataLayout.UploadsDirectory(staging));
+            Directory.CreateDirectory(DataLayout.ConfigDirectory(staging));
+            Durable.WriteNewFile(DataLayout.BucketFile(staging),
+                MetadataMapper.Serialize(new StoredBucket { Created = DateTimeOffset.UtcNow }));
+            Durable.SyncDirectory(staging);
+            try
+            {
+                Directory.Move(staging, directory);
+            }
+            catch (IOException) when (Directory.Exists(directory))
+            {
+                throw BucketAlreadyExists(bucket);
+            }
+            Durable.SyncDirectory(_layout.Buckets);
+        }
+        catch
+        {
+            Durable.TryDeleteDirectory(staging);
+            throw;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<BucketInfo?> GetBucketAsync(string bucket, CancellationToken ct)
+    {
+        var directory = _layout.TryBucketDirectory(bucket);
+        return Task.FromResult(directory is not null && ReadBucket(directory) is { } stored
+            ? new BucketInfo(bucket, stored.Created)
+            : null);
+    }
+
+    public Task DeleteBucketAsync(string bucket, CancellationToken ct)
+    {
+        var directory = RequireBucket(bucket);
+        var trash = _layout.NewTempPath(".trash");
+        using (_bucketLocks.Write(bucket))
+        {
+            if (!File.Exists(DataLayout.BucketFile(directory)))
+            {
+                throw NoSuchBucket(bucket);
+            }
+            // Only objects keep a bucket alive; uploads in progress are dropped with it.
+            var objects = Directory.EnumerateFiles(DataLayout.ObjectsDirectory(directory), "*",
+                new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 });
+            if (objects.Any())
+            {
+                throw new StorageException(StorageErrorKind.BucketNotEmpty, $"Bucket {bucket} is not empty.");
+            }
+            Directory.Move(directory, trash);
+            Durable.SyncDirectory(_layout.Buckets);
+        }
+        Durable.TryDeleteDirectory(trash);
+        return Task.CompletedTask;
+    }
+
+    public Task<byte[]?> GetBucketConfigAsync(string bucket, string name, CancellationToken ct)
+    {
+        var directory = RequireBucket(bucket);
+        if (DataLayout.TryConfigFile(directory, name) is not { } file)
+        {
+            return Task.FromResult<byte[]?>(null);
+        }
+        try
+        {
+            return Task.FromResult<byte[]?>(File.ReadAllBytes(file));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<byte[]?>(null);
+        }
+    }
+
+    public Task PutBucketConfigAsync(string bucket, string name, ReadOnlyMemory<byte> document, CancellationToken ct)
+    {
+        var directory = RequireBucket(bucket);
+        var file = DataLayout.TryConfigFile(directory, name)
+            ?? throw new StorageException(StorageErrorKind.InvalidKey, "The configuration name cannot be stored.");
+        var temp = _layout.NewTempPath(".config");
+        try
+        {
+            Durable.WriteNewFile(temp, document.Span);
+            using (_bucketLocks.Read(bucket))
+            {
+                if (!File.Exists(DataLayout.BucketFile(directory)))
+                {
+                    throw NoSuchBucket(bucket);
+                }
+                Durable.Publish(temp, file);
+            }
+        }
+        catch
+        {
+            Durable.TryDeleteFile(temp);
+            throw;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteBucketConfigAsync(string bucket, string name, CancellationToken ct)
+    {
+        var directory = RequireBucket(bucket);
+        if (DataLayout.TryConfigFile(directory, name) is not { } file)
+        {
+            return Task.CompletedTask;
+        }
+        using (_bucketLocks.Read(bucket))
+        {
+            if (!File.Exists(DataLayout.BucketFile(directory)))
+            {
+                throw NoSuchBucket(bucket);
+            }
+            File.Delete(file);
+            Durable.SyncDirectory(DataLayout.ConfigDirectory(directory));
+        }
+        return Task.CompletedTask;
+    }
+
+    // ---- objects ----
+
+    public async Task<ObjectInfo> PutObjectAsync(string bucket, string key, Stream data,
+        Func<long, ObjectMetadata> complete, CancellationToken ct)
+    {
+        var directory = RequireBucket(bucket);
+        var target = DataLayout.TryObjectFile(directory, key) ?? throw InvalidKey(key);
+        var temp = _layout.NewTempPath(".object");
+        try
+        {
+            ObjectInfo info;
+            await using (var file = CreateTempFile(temp))
+            {
+                var size = await StreamCopy.CopyAsync(data, file, ct).ConfigureAwait(false);
+                var metadata = complete(size);
+                var stored = MetadataMapper.ToStored(metadata, DateTimeOffset.UtcNow);
+                await StoredFile.AppendMetadataAsync(file, size, MetadataMapper.Serialize(stored), StoredFile.ObjectMagic, ct)
+                    .ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+                info = new ObjectInfo(bucket, key, size, stored.LastModified, metadata);
+            }
+            using (await _keyLocks.AcquireAsync(KeyLockName(bucket, key), ct).ConfigureAwait(false))
+            {
+                PublishObject(bucket, directory, temp, target, precondition: null);
+            }
+            return info;
+        }
+        catch
+        {
+            Durable.TryDeleteFile(temp);
+            throw;
+        }
+    }
+
+    public Task<ObjectInfo?> GetObjectInfoAsync(string bucket, string key, CancellationToken ct)
+    {
+        var directory = RequireBucket(bucket);
+        if (DataLayout.TryObjectFile(directory, key) is not { } path || TryOpenRead(path) is not { } handle)
+        {
+            return Task.FromResult<ObjectInfo?>(null);
+        }
+        using (handle)
+        {
+            return Task.FromResult<ObjectInfo?>(ReadObjectInfo(handle, bucket, key).Info);
+        }
+    }
+
+    public Task<ObjectReader> OpenObjectAsync(string bucket, string key, CancellationToken ct)
+    {
+        var directory = RequireBucket(bucket);
+        if (DataLayout.TryObjectFile(directory, key) is not { } path || TryOpenRead(path) is not { } handle)
+        {
+            throw NoSuchKey(key);
+        }
+        try
+        {
+            var (info, dataLength) = ReadObjectInfo(handle, bucket, key);
+            return Task.FromResult(new ObjectReader(info, new FileRangeStream(handle, dataLength)));
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<ObjectInfo> UpdateObjectMetadataAsync(string bucket, string key, string expectedETag,
+        ObjectMetadata metadata, CancellationToken ct)
+    {
+        var directory = RequireBucket(bucket);
+        var path = DataLayout.TryObjectFile(directory, key) ?? throw NoSuchKey(key);
+        using (await _keyLocks.AcquireAsync(KeyLockName(bucket, key), ct).ConfigureAwait(false))
+        {
+            var temp = _layout.NewTempPath(".object");
+            try
+            {
+                long dataLength;
+                using (var handle = TryOpenRead(path) ?? throw NoSuchKey(key))
+                {
+                    (dataLength, var json) = StoredFile.Read(handle, StoredFile.ObjectMagic);
+                    if (!string.Equals(MetadataMapper.DeserializeObject(json).ETag, expectedETag, StringComparison.Ordinal))
+                    {
+                        throw new StorageException(StorageErrorKind.PreconditionFailed,
+                            $"Object {key} changed: its ETag is no longer {expectedETag}.");
+                    }
+                }
+                // The key lock keeps the file at `path` the version just checked. File.Copy lets the
+                // kernel copy (or reflink), then the old metadata is cut off and the new appended.
+                File.Copy(path, temp);
+                var stored = MetadataMapper.ToStored(metadata, DateTimeOffset.UtcNow);
+                await using (var file = new FileStream(temp, FileMode.Open, FileAccess.Write, FileShare.None, bufferSize: 0))
+                {
+                    file.SetLength(dataLength);
+                    file.Seek(dataLength, SeekOrigin.Begin);
+                    await StoredFile.AppendMetadataAsync(file, dataLength, MetadataMapper.Serialize(stored),
+                        StoredFile.ObjectMagic, ct).ConfigureAwait(false);
+                    file.Flush(flushToDisk: true);
+                }
+                PublishObject(bucket, directory, temp, path, precondition: null);
+                return new ObjectInfo(bucket, key, dataLength, stored.LastModified, metadata);
+            }
+            catch
+            {
+                Durable.TryDeleteFile(temp);
+                throw;
+            }
+        }
+    }
+
+    public async Task DeleteObjectAsync(string bucket, string key, CancellationToken ct)
+    {
+        var directory = RequireBucket(bucket);
+        if (DataLayout.TryObjectFile(directory, key) is not { } path)
+        {
+            return;
+        }
+        using (await _keyLocks.AcquireAsync(KeyLockName(bucket, key), ct).ConfigureAwait(false))
+        using (_bucketLocks.Read(bucket))
+        {
+            var parent = Path.GetDirectoryName(path)!;
+            try
+            {
+                if (!File.Exists(path))
+                {
+                    return;
+                }
+                File.Delete(path);
+                Durable.SyncDirectory(parent);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            Durable.PruneEmptyDirectories(DataLayout.ObjectsDirectory(directory), parent);
+        }
+    }
+
+    public Task<ListResult> ListObjectsAsync(string bucket, ListRequest request, CancellationToken ct)
+    {
+        var directory = RequireBucket(bucket);
+        var prefix = KeyCodec.TryGetBytes(request.Prefix ?? "");
+        var delimiter = string.IsNullOrEmpty(request.Delimiter) ? null : KeyCodec.TryGetBytes(request.Delimiter);
+        var startAfter = string.IsNullOrEmpty(request.StartAfter) ? null : KeyCodec.TryGetBytes(request.StartAfter);
+        if (prefix is null || (request.Delimiter is { Length: > 0 } && delimiter is null)
+            || (request.StartAfter is { Length: > 0 } && startAfter is null))
+        {
+            throw new StorageException(StorageErrorKind.InvalidKey, "Prefix, delimiter or marker is not valid UTF-16.");
+        }
+        var walker = new KeyTreeWalker(DataLayout.ObjectsDirectory(directory), prefix, startAfter, delimiter);
+        return Task.FromResult(ListingFold.Fold(walker, prefix, delimiter, startAfter, request.MaxKeys,
+            entry => TryReadListedObject(bucket, entry), ct));
+    }
+
+    // ---- helpers ----
+
+    private ObjectInfo? TryReadListedObject(string bucket, KeyTreeEntry entry)
+    {
+        string key;
+        try
+        {
+            key = KeyCodec.GetString(entry.Key);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return null; // a foreign file whose name decodes to invalid UTF-8
+        }
+        if (TryOpenRead(entry.Path) is not { } handle)
+        {
+            return null; // deleted since the directory was read
+        }
+        using (handle)
+        {
+            try
+            {
+                return ReadObjectInfo(handle, bucket, key).Info;
+            }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+            {
+                _logger.LogWarning(e, "Skipped unreadable object file {Path} while listing", entry.Path);
+                return null;
+            }
+        }
+    }
+
+    private static (ObjectInfo Info, long DataLength) ReadObjectInfo(SafeFileHandle handle, string bucket, string key)
+    {
+        var (dataLength, json) = StoredFile.Read(handle, StoredFile.ObjectMagic);
+        var stored = MetadataMapper.DeserializeObject(json);
+        return (new ObjectInfo(bucket, key, dataLength, stored.LastModified, MetadataMapper.ToMetadata(stored)), dataLength);
+    }
+
+    /// <summary>
+    /// Renames a fully written, fsynced temp file over the key's file. Caller holds the key lock.
+    /// A concurrent delete of a neighbour may prune a directory between creating and renaming: retry.
+    /// </summary>
+    private void PublishObject(string bucket, string bucketDirectory, string temp, string target,
+        Func<StorageException?>? precondition)
+    {
+        using (_bucketLocks.Read(bucket))
+        {
+            if (!File.Exists(DataLayout.BucketFile(bucketDirectory)))
+            {
+                throw NoSuchBucket(bucket);
+            }
+            if (precondition?.Invoke() is { } failure)
+            {
+                throw failure;
+            }
+            var objectsRoot = DataLayout.ObjectsDirectory(bucketDirectory);
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    Durable.EnsureDirectory(objectsRoot, Path.GetDirectoryName(target)!);
+                    Durable.Publish(temp, target);
+                    return;
+                }
+                catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException
+                                            && attempt < 16 && File.Exists(temp))
+                {
+                    _logger.LogDebug("Retrying publish of {Target}: a directory vanished", target);
+                }
+            }
+        }
+    }
+
+    private static FileStream CreateTempFile(string path) => new(path, new FileStreamOptions
+    {
+        Mode = FileMode.CreateNew,
+        Access = FileAccess.Write,
+        Share = FileShare.None,
+        BufferSize = 0, // StreamCopy already writes 1 MiB blocks
+        Options = FileOptions.Asynchronous,
+    });
+
+    private static SafeFileHandle? TryOpenRead(string path)
+    {
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
+                FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private string RequireBucket(string bucket)
+    {
+        var directory = _layout.TryBucketDirectory(bucket);
+        if (directory is null || !File.Exists(DataLayout.BucketFile(directory)))
+        {
+            throw NoSuchBucket(bucket);
+        }
+        return directory;
+    }
+
+    private StoredBucket? ReadBucket(string bucketDirectory)
+    {
+        try
+        {
+            return MetadataMapper.DeserializeBucket(File.ReadAllBytes(DataLayout.BucketFile(bucketDirectory)));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+        {
+            _logger.LogWarning(e, "Ignored bucket directory {Path} with an unreadable bucket.json", bucketDirectory);
+            return null;
+        }
+    }
+
+    private static string KeyLockName(string bucket, string key) => $"{bucket.Length}:{bucket}/{key}";
+
+    private static StorageException NoSuchBucket(string bucket) =>
+        new(StorageErrorKind.NoSuchBucket, $"Bucket {bucket} does not exist.");
+
+    private static StorageException BucketAlreadyExists(string bucket) =>
+        new(StorageErrorKind.BucketAlreadyExists, $"Bucket {bucket} already exists.");
+
+    private static StorageException NoSuchKey(string key) =>
+        new(StorageErrorKind.NoSuchKey, $"Object {Truncate(key)} does not exist.");
+
+    private static StorageException InvalidKey(string key) =>
+        new(StorageErrorKind.InvalidKey, $"Key {Truncate(key)} cannot be stored (empty, over 1024 UTF-8 bytes, or invalid UTF-16).");
+
+    private static string Truncate(string key) => key.Length <= 200 ? key : key[..200] + "…";
+}
