@@ -66,6 +66,10 @@ crds-check:
 run-operator:
 	$(DOTNET) run --project operator/StorageOperator.Operator -c $(CONFIG) -- run $(OPERATOR_ARGS)
 
+## emulator: the Kubernetes API emulator standalone, for kubectl (prints `export KUBECONFIG=...`)
+emulator:
+	$(DOTNET) run --project tests/StorageOperator.KubeEmulator -c $(CONFIG) -- --port 6443 --kubeconfig $(CURDIR)/$(RUN_DIR)/emulator/kubeconfig
+
 clean:
 	$(DOTNET) clean StorageOperator.sln -nologo -v q
 	rm -rf $(RUN_DIR)
