@@ -1,0 +1,3 @@
+namespace StorageOperator.KeyServer.Configuration;
+
+public abstract record KeyStoreConfig;

@@ -1,0 +1,3 @@
+namespace StorageOperator.KeyServer.Configuration;
+
+public sealed record PolicyConfig(IReadOnlyList<string> Allow, IReadOnlyList<string> Deny, IReadOnlyList<string> Identities);
