@@ -50,6 +50,7 @@ public static class S3ErrorCatalog
         S3ErrorCode.KmsNotFound => new("KMS.NotFoundException", 400, "Invalid keyId"),
         S3ErrorCode.KmsDisabled => new("KMS.DisabledException", 400, "The KMS key is disabled."),
         S3ErrorCode.KmsInternal => new("KMS.KMSInternalException", 500, "The key management service failed to process the request."),
+        S3ErrorCode.ObjectTampered => new("XMinioObjectTampered", 500, "The requested object was modified and may be compromised"),
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "S3 error code without a catalogue entry"),
     };
 }

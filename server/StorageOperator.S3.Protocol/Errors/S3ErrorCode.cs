@@ -52,4 +52,5 @@ public enum S3ErrorCode
     KmsNotFound,       // wire: KMS.NotFoundException
     KmsDisabled,       // wire: KMS.DisabledException
     KmsInternal,       // wire: KMS.KMSInternalException
+    ObjectTampered,    // wire: XMinioObjectTampered (MinIO's code; AWS has none)
 }

@@ -1,0 +1,70 @@
+using System.Collections;
+using Microsoft.Extensions.Logging;
+using StorageOperator.Crypto.Kms;
+
+namespace StorageOperator.S3Server.Encryption;
+
+/// <summary>
+/// Encryption settings of a server instance: the KMS client (null without a KMS) and the write policy. Built once at
+/// start-up from the environment; the server owns and disposes the KMS client.
+/// </summary>
+public sealed class SseStartup : IDisposable
+{
+    private readonly bool _ownsKms;
+
+    public SseStartup(IKmsClient? kms, EncryptionPolicy policy, bool ownsKms = true)
+    {
+        Kms = kms;
+        Policy = policy;
+        _ownsKms = ownsKms;
+    }
+
+    public IKmsClient? Kms { get; }
+
+    public EncryptionPolicy Policy { get; }
+
+    public static SseStartup None { get; } = new(null, EncryptionPolicy.Off, ownsKms: false);
+
+    /// <summary>Reads STORAGE_KMS_* / MINIO_KMS_*, STORAGE_KMS_AUTO_ENCRYPTION_MODE and STORAGE_ENCRYPTION_ENFORCE.</summary>
+    /// <exception cref="KmsConfigurationException">invalid settings (the server must not start).</exception>
+    public static SseStartup FromEnvironment(IDictionary environment, string? certsDirectory)
+    {
+        var configuration = KmsConfiguration.FromEnvironment(environment, certsDirectory);
+        var policy = EncryptionPolicy.FromEnvironment(environment, configuration.AutoEncryption);
+        return new SseStartup(configuration.CreateClient(), policy);
+    }
+
+    /// <summary>
+    /// MinIO's start-up check (GenerateKey on the default key, creating it when missing). An unreachable KMS does not
+    /// stop the server: encrypted requests answer 503 until it is back, which the log says plainly.
+    /// </summary>
+    public async Task CheckKmsAsync(ILogger logger, CancellationToken ct)
+    {
+        if (Kms is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await Kms.EnsureDefaultKeyAsync(ct).ConfigureAwait(false);
+#pragma warning disable CA1848 // start-up only
+            logger.LogInformation("KMS ready: default key {Key}, auto-encryption {Auto} ({Mode}), enforcement {Enforce}",
+                Kms.DefaultKeyId, Policy.AutoEncryption ? "on" : "off", Policy.AutoMode, Policy.Enforce ? "on" : "off");
+        }
+        catch (KmsException e)
+        {
+            logger.LogWarning("KMS check failed for the default key {Key} ({Kind}): {Message}. Encrypted reads and writes fail with 503 until the KMS answers.",
+                Kms.DefaultKeyId, e.Kind, e.Message);
+#pragma warning restore CA1848
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_ownsKms)
+        {
+            (Kms as IDisposable)?.Dispose();
+        }
+    }
+}

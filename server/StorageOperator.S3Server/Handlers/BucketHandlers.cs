@@ -1,0 +1,140 @@
+using StorageOperator.S3.Protocol.Errors;
+using StorageOperator.S3Server.Hosting;
+using StorageOperator.S3Server.Pipeline;
+using StorageOperator.S3Server.Xml;
+using StorageOperator.Storage;
+
+namespace StorageOperator.S3Server.Handlers;
+
+public sealed class BucketHandlers(IStorageBackend backend, S3ServerSettings settings)
+{
+    public async Task<S3Result> ListBucketsAsync(S3RequestContext ctx)
+    {
+        var buckets = await backend.ListBucketsAsync(ctx.Aborted).ConfigureAwait(false);
+        return S3Result.Xml(S3Xml.Document("ListAllMyBucketsResult", w =>
+        {
+            w.Owner();
+            w.WriteStartElement("Buckets");
+            foreach (var b in buckets.OrderBy(b => b.Name, StringComparer.Ordinal))
+            {
+                w.WriteStartElement("Bucket");
+                w.Element("Name", b.Name);
+                w.Element("CreationDate", b.CreationDate);
+                w.Element("BucketRegion", settings.Region);
+                w.WriteEndElement();
+            }
+
+            w.WriteEndElement();
+        }));
+    }
+
+    public async Task<S3Result> CreateBucketAsync(S3RequestContext ctx)
+    {
+        RequestChecks.Bucket(ctx.Bucket);
+        var body = await RequestChecks.ReadSmallBodyAsync(ctx, 64 * 1024).ConfigureAwait(false);
+        if (body.Length > 0)
+        {
+            var doc = S3Xml.Parse(body);
+            if (doc.Name.LocalName != "CreateBucketConfiguration")
+            {
+                throw new S3Exception(S3ErrorCode.MalformedXML);
+            }
+
+            var location = doc.ChildValue("LocationConstraint");
+            if (!string.IsNullOrEmpty(location) && location != settings.Region)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidArgument, $"The {location} location constraint is incompatible for the region specific endpoint this request was sent to.")
+                {
+                    ExtraElements = [new("ArgumentName", "LocationConstraint"), new("ArgumentValue", location)],
+                };
+            }
+        }
+
+        await backend.CreateBucketAsync(ctx.Bucket, ctx.Aborted).ConfigureAwait(false);
+        return S3Result.Empty().Header("Location", "/" + ctx.Bucket);
+    }
+
+    public async Task<S3Result> HeadBucketAsync(S3RequestContext ctx)
+    {
+        await RequireBucketAsync(ctx).ConfigureAwait(false);
+        return S3Result.Empty().Header("x-amz-bucket-region", settings.Region);
+    }
+
+    public async Task<S3Result> DeleteBucketAsync(S3RequestContext ctx)
+    {
+        await backend.DeleteBucketAsync(ctx.Bucket, ctx.Aborted).ConfigureAwait(false);
+        return S3Result.Empty(204);
+    }
+
+    public async Task<S3Result> GetBucketLocationAsync(S3RequestContext ctx)
+    {
+        await RequireBucketAsync(ctx).ConfigureAwait(false);
+
+        // AWS answers us-east-1 with an empty constraint; clients map empty back to us-east-1
+        var region = settings.Region == "us-east-1" ? null : settings.Region;
+        return S3Result.Xml(S3Xml.Document("LocationConstraint", w =>
+        {
+            if (region is not null)
+            {
+                w.WriteString(region);
+            }
+        }));
+    }
+
+    public async Task<S3Result> GetBucketVersioningAsync(S3RequestContext ctx)
+    {
+        await RequireBucketAsync(ctx).ConfigureAwait(false);
+        return S3Result.Xml(S3Xml.Document("VersioningConfiguration", _ => { }));
+    }
+
+    public async Task<S3Result> GetAclAsync(S3RequestContext ctx)
+    {
+        if (ctx.Route.Key is null)
+        {
+            await RequireBucketAsync(ctx).ConfigureAwait(false);
+        }
+        else if (await backend.GetObjectInfoAsync(ctx.Bucket, ctx.Key, ctx.Aborted).ConfigureAwait(false) is null)
+        {
+            throw new S3Exception(S3ErrorCode.NoSuchKey) { ExtraElements = [new("Key", ctx.Key)] };
+        }
+
+        const string xsi = "http://www.w3.org/2001/XMLSchema-instance";
+        return S3Result.Xml(S3Xml.Document("AccessControlPolicy", w =>
+        {
+            w.Owner();
+            w.WriteStartElement("AccessControlList");
+            w.WriteStartElement("Grant");
+            w.WriteStartElement("Grantee");
+            w.WriteAttributeString("xmlns", "xsi", null, xsi);
+            w.WriteAttributeString("xsi", "type", xsi, "CanonicalUser");
+            w.Element("ID", S3Owner.Id);
+            w.Element("DisplayName", S3Owner.DisplayName);
+            w.WriteEndElement();
+            w.Element("Permission", "FULL_CONTROL");
+            w.WriteEndElement();
+            w.WriteEndElement();
+        }));
+    }
+
+    public async Task<S3Result> GetObjectTaggingAsync(S3RequestContext ctx)
+    {
+        if (await backend.GetObjectInfoAsync(ctx.Bucket, ctx.Key, ctx.Aborted).ConfigureAwait(false) is null)
+        {
+            throw new S3Exception(S3ErrorCode.NoSuchKey) { ExtraElements = [new("Key", ctx.Key)] };
+        }
+
+        return S3Result.Xml(S3Xml.Document("Tagging", w =>
+        {
+            w.WriteStartElement("TagSet");
+            w.WriteEndElement();
+        }));
+    }
+
+    private async Task RequireBucketAsync(S3RequestContext ctx)
+    {
+        if (await backend.GetBucketAsync(ctx.Bucket, ctx.Aborted).ConfigureAwait(false) is null)
+        {
+            throw new S3Exception(S3ErrorCode.NoSuchBucket) { ExtraElements = [new("BucketName", ctx.Bucket)] };
+        }
+    }
+}

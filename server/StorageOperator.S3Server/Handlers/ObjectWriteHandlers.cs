@@ -1,0 +1,168 @@
+using StorageOperator.S3.Protocol.Errors;
+using StorageOperator.S3Server.Checksums;
+using StorageOperator.S3Server.Objects;
+using StorageOperator.S3Server.Pipeline;
+using StorageOperator.S3Server.Protocol;
+using StorageOperator.S3Server.Xml;
+using StorageOperator.Storage;
+
+namespace StorageOperator.S3Server.Handlers;
+
+/// <summary>PutObject, DeleteObject and DeleteObjects.</summary>
+public sealed class ObjectWriteHandlers(IStorageBackend backend, IObjectCodec codec)
+{
+    public async Task<S3Result> PutObjectAsync(S3RequestContext ctx)
+    {
+        RequestChecks.Key(ctx.Key);
+        RequestChecks.RejectEncryptionRequest(ctx);
+        var headers = ObjectHeaders.FromRequest(ctx.Request.Headers);
+        var checks = PayloadChecks.FromRequest(ctx.Request);
+        var declared = RequestChecks.DeclaredLength(ctx, S3Limits.MaxSinglePutSize);
+        await CheckWriteConditionsAsync(ctx).ConfigureAwait(false);
+
+        await using var hashing = checks.Wrap(ctx.Body(), declared, S3Limits.MaxSinglePutSize);
+        var info = await StoreAsync(backend, codec, ctx, ctx.Bucket, ctx.Key, hashing, checks, headers).ConfigureAwait(false);
+
+        var result = S3Result.Empty().Header("ETag", S3Xml.QuotedETag(info.Metadata.ETag));
+        RequestChecks.AddChecksumHeaders(result, info.Metadata.Headers);
+        codec.AddResponseHeaders(info.Metadata.Headers, result);
+        return result;
+    }
+
+    /// <summary>
+    /// Streams a hashed body through the codec into the backend; verification happens in the backend's
+    /// completion callback, after EOF and before publication, so a bad digest publishes nothing.
+    /// </summary>
+    internal static async Task<ObjectInfo> StoreAsync(IStorageBackend backend, IObjectCodec codec, S3RequestContext ctx, string bucket, string key,
+        HashingReadStream hashing, PayloadChecks? checks, Dictionary<string, string> headers)
+    {
+        var internalMetadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var stored = await codec.EncodeWriteAsync(hashing, new ObjectWriteContext(bucket, key, ctx.Request.Headers), internalMetadata, ctx.Aborted).ConfigureAwait(false);
+        return await backend.PutObjectAsync(bucket, key, stored, _ =>
+        {
+            var all = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase);
+            var sums = checks?.Verify(hashing, ctx.Auth.Trailers) ?? hashing.Algorithms.ToDictionary(a => a, a => Convert.ToBase64String(hashing.Checksum(a)));
+            foreach (var (a, v) in sums)
+            {
+                all[a.HeaderName()] = v;
+            }
+
+            if (sums.Count > 0)
+            {
+                all["x-amz-checksum-type"] = "FULL_OBJECT";
+            }
+
+            foreach (var (k, v) in internalMetadata)
+            {
+                all[k] = v;
+            }
+
+            return new ObjectMetadata { ETag = Convert.ToHexStringLower(hashing.Md5), Headers = all };
+        }, ctx.Aborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Conditional writes: If-None-Match: * (create only) and If-Match (replace only that version).</summary>
+    private async Task CheckWriteConditionsAsync(S3RequestContext ctx)
+    {
+        var ifMatch = ctx.Header("If-Match");
+        var ifNoneMatch = ctx.Header("If-None-Match");
+        if (ifMatch is null && ifNoneMatch is null)
+        {
+            return;
+        }
+
+        var current = await backend.GetObjectInfoAsync(ctx.Bucket, ctx.Key, ctx.Aborted).ConfigureAwait(false);
+        if (ifNoneMatch is not null && current is not null && Conditionals.ETagListMatches(ifNoneMatch, current.Metadata.ETag))
+        {
+            throw new S3Exception(S3ErrorCode.PreconditionFailed) { ExtraElements = [new("Condition", "If-None-Match")] };
+        }
+
+        if (ifMatch is not null)
+        {
+            if (current is null)
+            {
+                throw new S3Exception(S3ErrorCode.NoSuchKey);
+            }
+
+            if (!Conditionals.ETagListMatches(ifMatch, current.Metadata.ETag))
+            {
+                throw new S3Exception(S3ErrorCode.PreconditionFailed) { ExtraElements = [new("Condition", "If-Match")] };
+            }
+        }
+    }
+
+    public async Task<S3Result> DeleteObjectAsync(S3RequestContext ctx)
+    {
+        RequestChecks.Key(ctx.Key);
+        await backend.DeleteObjectAsync(ctx.Bucket, ctx.Key, ctx.Aborted).ConfigureAwait(false);
+        return S3Result.Empty(204);
+    }
+
+    public async Task<S3Result> DeleteObjectsAsync(S3RequestContext ctx)
+    {
+        var body = await RequestChecks.ReadSmallBodyAsync(ctx).ConfigureAwait(false);
+        var doc = S3Xml.Parse(body);
+        if (doc.Name.LocalName != "Delete")
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML);
+        }
+
+        var quiet = string.Equals(doc.ChildValue("Quiet")?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        var objects = doc.Children("Object").Select(o => (Key: o.ChildValue("Key"), VersionId: o.ChildValue("VersionId"))).ToList();
+        var keys = objects.Select(o => o.Key).ToList();
+        var versions = objects.Where(o => o.Key is not null && !string.IsNullOrEmpty(o.VersionId)).GroupBy(o => o.Key!).ToDictionary(g => g.Key, g => g.First().VersionId!);
+        if (keys.Count == 0 || keys.Count > S3Limits.MaxDeleteObjects || keys.Any(k => k is null))
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML);
+        }
+
+        if (await backend.GetBucketAsync(ctx.Bucket, ctx.Aborted).ConfigureAwait(false) is null)
+        {
+            throw new S3Exception(S3ErrorCode.NoSuchBucket) { ExtraElements = [new("BucketName", ctx.Bucket)] };
+        }
+
+        var deleted = new List<string>();
+        var errors = new List<(string Key, string Code, string Message)>();
+        foreach (var key in keys.Select(k => k!))
+        {
+            try
+            {
+                RequestChecks.Key(key);
+                await backend.DeleteObjectAsync(ctx.Bucket, key, ctx.Aborted).ConfigureAwait(false);
+                deleted.Add(key);
+            }
+            catch (S3Exception e)
+            {
+                errors.Add((key, e.Info.Code, e.Message));
+            }
+            catch (StorageException e)
+            {
+                var s3 = StorageErrors.ToS3(e);
+                errors.Add((key, s3.Info.Code, s3.Message));
+            }
+        }
+
+        return S3Result.Xml(S3Xml.Document("DeleteResult", w =>
+        {
+            if (!quiet)
+            {
+                foreach (var key in deleted)
+                {
+                    w.WriteStartElement("Deleted");
+                    w.Element("Key", key);
+                    w.Element("VersionId", versions.GetValueOrDefault(key));
+                    w.WriteEndElement();
+                }
+            }
+
+            foreach (var (key, code, message) in errors)
+            {
+                w.WriteStartElement("Error");
+                w.Element("Key", key);
+                w.Element("Code", code);
+                w.Element("Message", message);
+                w.WriteEndElement();
+            }
+        }));
+    }
+}

@@ -1,0 +1,8 @@
+namespace StorageOperator.S3Server.Protocol;
+
+public enum ConditionalOutcome
+{
+    Proceed,
+    NotModified,
+    PreconditionFailed,
+}

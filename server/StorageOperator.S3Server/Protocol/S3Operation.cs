@@ -1,0 +1,41 @@
+namespace StorageOperator.S3Server.Protocol;
+
+/// <summary>Every request is classified into exactly one operation before anything else happens.</summary>
+public enum S3Operation
+{
+    ListBuckets,
+    CreateBucket,
+    HeadBucket,
+    DeleteBucket,
+    GetBucketLocation,
+    GetBucketVersioning,
+    GetBucketAcl,
+    ListObjects,
+    ListObjectsV2,
+
+    /// <summary>Unversioned buckets: every object is its only ("null") version. Cleanup tools list versions.</summary>
+    ListObjectVersions,
+    ListMultipartUploads,
+    DeleteObjects,
+    PutObject,
+    CopyObject,
+    GetObject,
+    HeadObject,
+    DeleteObject,
+    GetObjectAcl,
+
+    /// <summary>Tags are not stored: always the empty tag set.</summary>
+    GetObjectTagging,
+    CreateMultipartUpload,
+    UploadPart,
+    UploadPartCopy,
+    CompleteMultipartUpload,
+    AbortMultipartUpload,
+    ListParts,
+
+    /// <summary>A recognised S3 API we do not implement (ACL writes, tagging, policy, lifecycle ...): 501.</summary>
+    NotImplemented,
+
+    /// <summary>A method the resource does not support: 405.</summary>
+    MethodNotAllowed,
+}
