@@ -24,6 +24,7 @@ public static class S3ErrorCatalog
         S3ErrorCode.InvalidEncryptionAlgorithmError => new("InvalidEncryptionAlgorithmError", 400, "The encryption request you specified is not valid. The valid value is AES256."),
         S3ErrorCode.InvalidPart => new("InvalidPart", 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."),
         S3ErrorCode.InvalidPartOrder => new("InvalidPartOrder", 400, "The list of parts was not in ascending order. The parts list must be specified in order by part number."),
+        S3ErrorCode.InvalidPartNumber => new("InvalidPartNumber", 416, "The requested partnumber is not satisfiable"),
         S3ErrorCode.InvalidRange => new("InvalidRange", 416, "The requested range is not satisfiable"),
         S3ErrorCode.InvalidRequest => new("InvalidRequest", 400, "Invalid Request"),
         S3ErrorCode.InvalidObjectState => new("InvalidObjectState", 403, "The operation is not valid for the current state of the object."),

@@ -26,6 +26,7 @@ public enum S3ErrorCode
     InvalidEncryptionAlgorithmError,
     InvalidPart,
     InvalidPartOrder,
+    InvalidPartNumber,
     InvalidRange,
     InvalidRequest,
     InvalidObjectState,

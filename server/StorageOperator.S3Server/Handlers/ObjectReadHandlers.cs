@@ -95,7 +95,7 @@ public sealed class ObjectReadHandlers(IStorageBackend backend, IObjectCodec cod
             {
                 if (n != 1)
                 {
-                    throw new S3Exception(S3ErrorCode.InvalidRange, "The requested partnumber is not satisfiable") { ExtraElements = [new("PartNumberRequested", partNumberRaw), new("ActualPartCount", "1")] };
+                    throw new S3Exception(S3ErrorCode.InvalidPartNumber) { ExtraElements = [new("PartNumberRequested", partNumberRaw), new("ActualPartCount", "1")] };
                 }
 
                 range = new ByteRange(0, size);
@@ -104,7 +104,7 @@ public sealed class ObjectReadHandlers(IStorageBackend backend, IObjectCodec cod
             {
                 if (n > parts.Count)
                 {
-                    throw new S3Exception(S3ErrorCode.InvalidRange, "The requested partnumber is not satisfiable")
+                    throw new S3Exception(S3ErrorCode.InvalidPartNumber)
                     {
                         ExtraElements = [new("PartNumberRequested", partNumberRaw), new("ActualPartCount", parts.Count.ToString(CultureInfo.InvariantCulture))],
                     };

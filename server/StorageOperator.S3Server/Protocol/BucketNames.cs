@@ -2,13 +2,10 @@ using System.Net;
 
 namespace StorageOperator.S3Server.Protocol;
 
-/// <summary>
-/// AWS general-purpose bucket naming rules, except the 3-character minimum: MinIO-era scripts
-/// (including this project's seed, <c>aws s3api create-bucket --bucket b</c>) use shorter names.
-/// </summary>
+/// <summary>AWS general-purpose bucket naming rules (3–63 characters; MinIO enforces the same minimum).</summary>
 public static class BucketNames
 {
-    public const int MinLength = 1;
+    public const int MinLength = 3;
     public const int MaxLength = 63;
 
     public static bool IsValid(string name)

@@ -30,7 +30,7 @@ public sealed class AwsCliTests(S3ServerFixture server)
     public async Task Seed_forms_s3api_create_bucket_put_object_head_object()
     {
         Skip.If(Aws is null, "aws CLI not installed");
-        const string bucket = "b"; // literally the seed's commands
+        const string bucket = "seed-bucket";
         var file = Path.Combine(server.Root.Path, $"cli-{Guid.NewGuid():N}.txt");
         await File.WriteAllTextAsync(file, "hello from the aws cli");
 

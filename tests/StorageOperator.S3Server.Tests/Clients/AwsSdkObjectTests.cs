@@ -46,6 +46,7 @@ public sealed class AwsSdkObjectTests(S3ServerFixture server)
     [InlineData("bad_underscore")]
     [InlineData("192.168.1.1")]
     [InlineData("-leading-dash")]
+    [InlineData("ab")]
     public async Task Invalid_bucket_names_are_rejected(string name)
     {
         using var raw = server.CreateRawClient();
@@ -53,6 +54,23 @@ public sealed class AwsSdkObjectTests(S3ServerFixture server)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var (code, _, _) = await RawS3Client.ReadErrorAsync(response);
         Assert.Equal("InvalidBucketName", code);
+    }
+
+    [Fact]
+    public async Task Get_part_number_beyond_the_part_count_is_InvalidPartNumber()
+    {
+        using var s3 = server.CreateS3Client();
+        var bucket = server.NewBucketName();
+        await s3.PutBucketAsync(bucket);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "one-part", ContentBody = "body" });
+
+        var first = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "one-part", PartNumber = 1 });
+        Assert.Equal(4, first.ContentLength);
+
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
+            s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "one-part", PartNumber = 2 }));
+        Assert.Equal("InvalidPartNumber", error.ErrorCode);
+        Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, error.StatusCode);
     }
 
     [Fact]
