@@ -58,6 +58,7 @@ images:
 ## crds / crds-check: crds/ is generated from the C# API types; crds-check fails on drift
 crds:
 	$(DOTNET) run --project operator/StorageOperator.Operator -c $(CONFIG) -- generate-crds --out $(CURDIR)/crds
+	$(MAKE) chart-crds
 
 crds-check:
 	$(DOTNET) run --project operator/StorageOperator.Operator -c $(CONFIG) -- generate-crds --out $(CURDIR)/crds --check

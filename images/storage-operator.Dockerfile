@@ -1,19 +1,23 @@
 # syntax=docker/dockerfile:1
-# storage-operator: multi-stage build; the runtime image is Ubuntu chiseled (no shell, no package manager) and runs as non-root.
-# Build from the repository root: docker build -f images/storage-operator.Dockerfile -t storage-operator:dev .
+# storage-operator: multi-stage build. The runtime image is Ubuntu chiseled: no shell, no package manager, so the
+# final stage has no RUN; it runs as the image's non-root "app" user (1654).
+# Build from the repository root: docker build -f images/storage-operator.Dockerfile -t storage-operator:dev .   (or: make images)
 FROM mcr.microsoft.com/dotnet/sdk:10.0.100-noble AS build
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props ./
-COPY server/ server/
+# Only the projects operator/StorageOperator.Operator references (a test in tests/StorageOperator.E2E.Tests checks the closure).
+COPY server/StorageOperator.Tls/ server/StorageOperator.Tls/
 COPY operator/ operator/
-RUN dotnet publish operator/StorageOperator.Operator -c Release -o /out --no-self-contained -p:UseAppHost=false \
+RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
+    dotnet publish operator/StorageOperator.Operator -c Release -o /out --no-self-contained -p:UseAppHost=false \
     && rm -f /out/*.pdb
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0.0-noble-chiseled
 WORKDIR /app
 COPY --from=build /out/ ./
-# 1654 is the chiseled image's non-root "app" user.
 USER 1654:1654
+# Workstation GC and a heap limit below the container's memory limit.
 ENV DOTNET_gcServer=0 DOTNET_GCHeapHardLimitPercent=0x4B
+# /metrics, /healthz, /readyz
 EXPOSE 8080
 ENTRYPOINT ["dotnet", "/app/storage-operator.dll"]

@@ -41,39 +41,44 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- end -}}
 
-{{/* The rules the operator needs on namespaced objects; shared by ClusterRole and Role. */}}
+{{/*
+The rules the operator needs on namespaced objects; shared by the ClusterRole and the per-namespace Roles.
+Least privilege, from what operator/ calls (tests/StorageOperator.E2E.Tests RbacTests scans the source):
+informers list+watch, reads get, server-side apply patches (and creates: apply of a new object is
+authorised as create), finalizers are JSON patches, status goes through the /status subresource only,
+the namespace CA Secret is replaced (update). "update" on the finalizers subresource is what setting
+blockOwnerDeletion on the children's ownerReferences requires. The only deletes are a store's claims
+(deletionPolicy Delete); children go by garbage collection. No wildcards, no deletecollection.
+*/}}
 {{- define "storage-operator.namespacedRules" -}}
 - apiGroups: ["storage.storageoperator.io"]
   resources: ["objectstores", "keyservers"]
-  verbs: ["get", "list", "watch", "update", "patch"]
+  verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["storage.storageoperator.io"]
   resources: ["objectstores/status", "keyservers/status"]
-  verbs: ["get", "update", "patch"]
+  verbs: ["patch"]
 - apiGroups: ["storage.storageoperator.io"]
   resources: ["objectstores/finalizers", "keyservers/finalizers"]
   verbs: ["update"]
 - apiGroups: [""]
-  resources: ["secrets", "configmaps", "services", "serviceaccounts"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  resources: ["secrets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch"]
 - apiGroups: [""]
-  resources: ["persistentvolumeclaims"]
-  verbs: ["get", "list", "watch", "delete"]
-- apiGroups: [""]
-  resources: ["events"]
-  verbs: ["create", "patch"]
-- apiGroups: ["events.k8s.io"]
-  resources: ["events"]
-  verbs: ["create", "patch"]
+  resources: ["configmaps", "services", "serviceaccounts"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: ["apps"]
-  resources: ["statefulsets", "deployments"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  resources: ["statefulsets"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch"]
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["list", "delete"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
 - apiGroups: ["cert-manager.io"]
   resources: ["certificates"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
-- apiGroups: ["cert-manager.io"]
-  resources: ["issuers"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["create", "patch"]
 {{- end -}}

@@ -1,0 +1,3 @@
+namespace StorageOperator.E2E.Tests.Infrastructure;
+
+public sealed class HelmNotFoundException(string message) : Exception(message);
