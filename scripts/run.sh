@@ -4,6 +4,10 @@
 #   .run/certs/        CA + server certificate for 127.0.0.1 and localhost (storage-server certgen --ca)
 #   .run/data/         object data
 #   .run/credentials   random root credentials (delete the file to get new ones)
+#   .run/kms-secret-key  a random static KMS key (name:base64); with it, auto-encryption is on: every object is
+#                      encrypted at rest (SSE-KMS under the default key). Keep the file: without it the data is unreadable.
+# A KMS configured in the environment (STORAGE_KMS_* or MINIO_KMS_*) is used instead of the generated key.
+# STORAGE_KMS_AUTO_ENCRYPTION=off disables auto-encryption.
 # Override with STORAGE_ROOT_USER / STORAGE_ROOT_PASSWORD, ADDRESS (default 127.0.0.1:9000).
 set -euo pipefail
 
@@ -36,6 +40,15 @@ if [[ -z "${STORAGE_ROOT_USER:-}" || -z "${STORAGE_ROOT_PASSWORD:-}" ]]; then
   set -a; source "$RUN_DIR/credentials"; set +a
 fi
 
+if ! env | grep -qE '^(STORAGE|MINIO)_KMS_(SECRET_KEY|SECRET_KEY_FILE|KES_ENDPOINT)='; then
+  if [[ ! -f "$RUN_DIR/kms-secret-key" ]]; then
+    echo "Generating a static KMS key in $RUN_DIR/kms-secret-key ..."
+    (umask 077; printf 'storage-default-key:%s' "$(head -c 32 /dev/urandom | base64 | tr -d '\n')" > "$RUN_DIR/kms-secret-key")
+  fi
+  export STORAGE_KMS_SECRET_KEY_FILE="$(cd "$RUN_DIR" && pwd)/kms-secret-key"
+fi
+export STORAGE_KMS_AUTO_ENCRYPTION="${STORAGE_KMS_AUTO_ENCRYPTION:-on}"
+
 CA_FILE="$RUN_DIR/certs/CAs/ca.crt"
 [[ -f "$CA_FILE" ]] || CA_FILE="$(ls "$RUN_DIR"/certs/CAs/*.crt 2>/dev/null | head -n1 || true)"
 ENDPOINT="https://127.0.0.1:${PORT}"
@@ -48,6 +61,7 @@ cat <<INFO
   secret key:   $STORAGE_ROOT_PASSWORD
   data:         $RUN_DIR/data
   certificates: $RUN_DIR/certs${CA_FILE:+ (CA: $CA_FILE)}
+  encryption:   auto-encryption $STORAGE_KMS_AUTO_ENCRYPTION${STORAGE_KMS_SECRET_KEY_FILE:+ (static KMS key in $STORAGE_KMS_SECRET_KEY_FILE)}
 
   Try it (in another terminal):
     AWS_ACCESS_KEY_ID=$STORAGE_ROOT_USER AWS_SECRET_ACCESS_KEY=$STORAGE_ROOT_PASSWORD AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url $ENDPOINT --no-verify-ssl s3 ls

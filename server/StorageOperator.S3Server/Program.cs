@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Logging;
+using StorageOperator.Crypto.Kms;
 using StorageOperator.S3Server.Cli;
+using StorageOperator.S3Server.Encryption;
+using StorageOperator.S3Server.Encryption.Rewrap;
 using StorageOperator.S3Server.Hosting;
 using StorageOperator.Tls;
 
@@ -9,6 +12,8 @@ const string usage = """
     Usage:
       storage-server server DATA_DIR [--address :9000] [--certs-dir DIR] [--domain DOMAIN]
       storage-server certgen [--ca] --host "127.0.0.1,localhost" [--out DIR]
+      storage-server admin rewrap DATA_DIR --to-key NAME [--bucket B] [--prefix P] [--checkpoint FILE] [--certs-dir DIR]
+                            re-seal SSE-S3/SSE-KMS object keys under a new KMS key (server stopped)
       storage-server version
       storage-server --help
 
@@ -18,6 +23,13 @@ const string usage = """
       STORAGE_REGION (or MINIO_REGION)                        region, default us-east-1
       STORAGE_DOMAIN (or MINIO_DOMAIN)                        enables virtual-host style requests
       OTEL_EXPORTER_OTLP_ENDPOINT                             enables OTLP export of traces and metrics
+
+    Encryption (aliases MINIO_KMS_*):
+      STORAGE_KMS_SECRET_KEY=name:base64(32 bytes) (or *_FILE) static KMS key
+      STORAGE_KMS_KES_ENDPOINT, _KEY_NAME, _CERT_FILE, _KEY_FILE, _CAPATH   KES over mutual TLS
+      STORAGE_KMS_AUTO_ENCRYPTION=on                          encrypt objects written without SSE headers
+      STORAGE_KMS_AUTO_ENCRYPTION_MODE=SSE-KMS|SSE-S3         how auto-encrypted objects are reported (default SSE-KMS)
+      STORAGE_ENCRYPTION_ENFORCE=on                           refuse writes that would be stored unencrypted (403)
 
     The certs folder (default ~/.storage/certs) holds public.crt / private.key, CAs/ and per-domain
     subfolders; TLS is on when public.crt and private.key exist, and certificates reload on change.
@@ -36,6 +48,9 @@ switch (args[0])
         return 0;
     case "certgen":
         return CertGenCommand.Run(args[1..], Console.Out, Console.Error);
+    case "admin" when args.Length > 1 && args[1] == "rewrap":
+        return await RewrapCommand.RunAsync(args[2..], Environment.GetEnvironmentVariables(), S3ServerOptions.DefaultCertsDirectory,
+            Console.Out, Console.Error, CancellationToken.None);
     case "server":
         break;
     default:
@@ -51,6 +66,7 @@ if (args.Skip(1).Any(a => a is "--help" or "-h"))
 }
 
 S3ServerOptions options;
+SseStartup sse;
 var warnings = new List<string>();
 try
 {
@@ -65,14 +81,15 @@ try
         Env("STORAGE_REGION") ?? Env("MINIO_REGION") ?? "us-east-1",
         cli.Domain ?? Env("STORAGE_DOMAIN") ?? Env("MINIO_DOMAIN"));
     Directory.CreateDirectory(options.DataDirectory);
+    sse = SseStartup.FromEnvironment(Environment.GetEnvironmentVariables(), options.CertsDirectory);
 }
-catch (ConfigurationException e)
+catch (Exception e) when (e is ConfigurationException or KmsConfigurationException)
 {
     Console.Error.WriteLine($"storage-server: {e.Message}");
     return 2;
 }
 
-var app = S3ServerHost.Build(options);
+var app = S3ServerHost.Build(options, sse: sse);
 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("storage-server");
 foreach (var w in warnings)
 {
@@ -81,6 +98,7 @@ foreach (var w in warnings)
 #pragma warning restore CA1848, CA2254
 }
 
+await sse.CheckKmsAsync(logger, CancellationToken.None);
 await app.StartAsync();
 foreach (var url in app.Urls)
 {

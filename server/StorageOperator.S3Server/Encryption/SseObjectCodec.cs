@@ -113,19 +113,34 @@ public sealed class SseObjectCodec(IStorageBackend backend, IKmsClient? kms, Enc
         return DareFormat.TryDecryptedSize(info.Size, out var plain) ? plain : info.Size;
     }
 
-    /// <summary>The SSE response headers of a stored object (HEAD, GET) once the request's key checked out.</summary>
-    public async Task<SseResponse> VerifyReadAsync(ObjectInfo info, IHeaderDictionary headers, bool copySource, CancellationToken ct)
+    /// <summary>
+    /// The SSE response headers of a stored object for HEAD (and metadata-only copies): the request's headers are
+    /// validated and an SSE-C key must open the object. SSE-S3/SSE-KMS objects need no KMS round trip here, so HEAD
+    /// and listings keep working while the KMS is away; reading the data is what needs the KMS.
+    /// </summary>
+    public Task<SseResponse> VerifyReadAsync(ObjectInfo info, IHeaderDictionary headers, bool copySource, CancellationToken ct)
     {
         var (encryption, customerKey) = ReadRequest(info, headers, copySource);
         using (customerKey)
         {
             if (encryption is null)
             {
-                return SseResponse.None;
+                return Task.FromResult(SseResponse.None);
             }
 
-            using var key = await UnsealForReadAsync(encryption, info, customerKey, ct).ConfigureAwait(false);
-            return Describe(encryption, customerKey?.KeyMd5, false);
+            if (encryption.Type == SseType.SseC)
+            {
+                try
+                {
+                    using var key = ObjectKey.Unseal(customerKey!.Key.Span, encryption.SealedKey, SealDomain.SseC, info.Bucket, info.Key);
+                }
+                catch (KeyMismatchException)
+                {
+                    throw SseErrors.WrongKey();
+                }
+            }
+
+            return Task.FromResult(Describe(encryption, customerKey?.KeyMd5, false));
         }
     }
 

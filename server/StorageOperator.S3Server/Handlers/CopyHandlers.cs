@@ -1,5 +1,6 @@
 using StorageOperator.S3.Protocol.Errors;
 using StorageOperator.S3Server.Checksums;
+using StorageOperator.S3Server.Encryption;
 using StorageOperator.S3Server.Objects;
 using StorageOperator.S3Server.Pipeline;
 using StorageOperator.S3Server.Protocol;
@@ -8,8 +9,8 @@ using StorageOperator.Storage;
 
 namespace StorageOperator.S3Server.Handlers;
 
-/// <summary>CopyObject: streams the source's plaintext through hashing and the codec into a new object.</summary>
-public sealed class CopyHandlers(IStorageBackend backend, IObjectCodec codec)
+/// <summary>CopyObject: streams the source's plaintext through hashing and the target's encryption into a new object.</summary>
+public sealed class CopyHandlers(IStorageBackend backend, SseObjectCodec sse)
 {
     public const string SelfCopyMessage =
         "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.";
@@ -17,7 +18,6 @@ public sealed class CopyHandlers(IStorageBackend backend, IObjectCodec codec)
     public async Task<S3Result> CopyObjectAsync(S3RequestContext ctx)
     {
         RequestChecks.Key(ctx.Key);
-        RequestChecks.RejectEncryptionRequest(ctx);
         var source = CopySource.Parse(ctx.Header("x-amz-copy-source"));
         var directive = (ctx.Header("x-amz-metadata-directive") ?? "COPY").Trim().ToUpperInvariant();
         if (directive is not ("COPY" or "REPLACE"))
@@ -32,17 +32,24 @@ public sealed class CopyHandlers(IStorageBackend backend, IObjectCodec codec)
         await using var reader = await OpenSourceAsync(ctx, source).ConfigureAwait(false);
         var info = reader.Info;
         var sameObject = source.Bucket == ctx.Bucket && source.Key == ctx.Key;
-        if (sameObject && directive != "REPLACE" && requestedAlgorithm is null)
+        var encryptionChange = SseRequestParser.HasCustomerHeaders(ctx.Request.Headers, copySource: false)
+            || ctx.Request.Headers.ContainsKey(SseHeaderNames.ServerSideEncryption);
+        if (sameObject && directive != "REPLACE" && requestedAlgorithm is null && !encryptionChange)
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, SelfCopyMessage);
         }
 
+        // SSE-C → SSE-C onto itself is a key rotation (§2.11): the object key is re-sealed, the data stays
+        var rotation = sameObject && requestedAlgorithm is null ? SseObjectCodec.RotateCustomerKey(info, ctx.Request.Headers) : null;
+
         var headers = directive == "REPLACE" ? ObjectHeaders.FromRequest(ctx.Request.Headers) : ObjectHeaders.CopyableHeaders(info.Metadata.Headers);
         ObjectInfo result;
-        if (sameObject && requestedAlgorithm is null)
+        SseResponse encryption;
+        if (sameObject && requestedAlgorithm is null && (!encryptionChange || rotation is not null))
         {
-            // Same bytes, new metadata: no need to rewrite the data.
-            var kept = info.Metadata.Headers.Where(kv => ObjectHeaders.IsInternal(kv.Key) || ObjectHeaders.IsChecksum(kv.Key));
+            // Same bytes, new metadata: no need to rewrite the data (an SSE-C source still needs its key).
+            encryption = rotation?.Response ?? await sse.VerifyReadAsync(info, ctx.Request.Headers, copySource: true, ctx.Aborted).ConfigureAwait(false);
+            var kept = (rotation?.Headers ?? info.Metadata.Headers).Where(kv => ObjectHeaders.IsInternal(kv.Key) || ObjectHeaders.IsChecksum(kv.Key));
             foreach (var (k, v) in kept)
             {
                 headers[k] = v;
@@ -59,11 +66,13 @@ public sealed class CopyHandlers(IStorageBackend backend, IObjectCodec codec)
                 algorithms = [ra];
             }
 
-            var size = codec.PlaintextSize(info);
-            var decoded = await codec.DecodeReadAsync(info, 0, size, new ObjectReadContext(ctx.Request.Headers, IsCopySource: true), ctx.Aborted).ConfigureAwait(false);
+            var size = SseObjectCodec.PlaintextSize(info);
+            var decoded = await sse.DecodeReadAsync(info, 0, size, ctx.Request.Headers, copySource: true, ctx.Aborted).ConfigureAwait(false);
             await using var plain = decoded.Wrap(new RangeReadStream(reader.Data, decoded.StoredOffset, decoded.StoredLength));
             await using var hashing = new HashingReadStream(plain, size, S3Limits.MaxSinglePutSize, algorithms);
-            result = await ObjectWriteHandlers.StoreAsync(backend, codec, ctx, ctx.Bucket, ctx.Key, hashing, null, headers).ConfigureAwait(false);
+            await using var write = await sse.BeginWriteAsync(hashing, ctx.Bucket, ctx.Key, ctx.Request.Headers, ctx.Aborted).ConfigureAwait(false);
+            result = await ObjectWriteHandlers.StoreAsync(backend, write, ctx, ctx.Bucket, ctx.Key, hashing, null, headers).ConfigureAwait(false);
+            encryption = write.Response;
         }
 
         var response = S3Result.Xml(S3Xml.Document("CopyObjectResult", w =>
@@ -72,7 +81,7 @@ public sealed class CopyHandlers(IStorageBackend backend, IObjectCodec codec)
             w.Element("ETag", S3Xml.QuotedETag(result.Metadata.ETag));
             RequestChecks.WriteChecksumElements(w, result.Metadata.Headers);
         }));
-        codec.AddResponseHeaders(result.Metadata.Headers, response);
+        ObjectWriteHandlers.AddHeaders(response, encryption.Headers(includeContext: true));
         return response;
     }
 
@@ -91,7 +100,7 @@ public sealed class CopyHandlers(IStorageBackend backend, IObjectCodec codec)
                 throw new S3Exception(S3ErrorCode.PreconditionFailed);
             }
 
-            if (enforceSizeLimit && codec.PlaintextSize(reader.Info) > S3Limits.MaxSinglePutSize)
+            if (enforceSizeLimit && SseObjectCodec.PlaintextSize(reader.Info) > S3Limits.MaxSinglePutSize)
             {
                 throw new S3Exception(S3ErrorCode.InvalidRequest,
                     "The specified copy source is larger than the maximum allowable size for a copy source: 5368709120");

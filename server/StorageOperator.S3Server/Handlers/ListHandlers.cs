@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml;
 using StorageOperator.S3.Protocol.Errors;
+using StorageOperator.S3Server.Encryption;
 using StorageOperator.S3Server.Objects;
 using StorageOperator.S3Server.Pipeline;
 using StorageOperator.S3Server.Protocol;
@@ -10,7 +11,7 @@ using StorageOperator.Storage;
 namespace StorageOperator.S3Server.Handlers;
 
 /// <summary>ListObjects (v1) and ListObjectsV2.</summary>
-public sealed class ListHandlers(IStorageBackend backend, IObjectCodec codec)
+public sealed class ListHandlers(IStorageBackend backend)
 {
     public async Task<S3Result> ListObjectsV1Async(S3RequestContext ctx)
     {
@@ -137,7 +138,7 @@ public sealed class ListHandlers(IStorageBackend backend, IObjectCodec codec)
                 w.Element("IsLatest", true);
                 w.Element("LastModified", o.LastModified);
                 w.Element("ETag", S3Xml.QuotedETag(o.Metadata.ETag));
-                w.Element("Size", codec.PlaintextSize(o));
+                w.Element("Size", SseObjectCodec.PlaintextSize(o));
                 w.Owner();
                 w.Element("StorageClass", "STANDARD");
                 w.WriteEndElement();
@@ -188,7 +189,7 @@ public sealed class ListHandlers(IStorageBackend backend, IObjectCodec codec)
             w.Element("Key", encode(o.Key));
             w.Element("LastModified", o.LastModified);
             w.Element("ETag", S3Xml.QuotedETag(o.Metadata.ETag));
-            w.Element("Size", codec.PlaintextSize(o));
+            w.Element("Size", SseObjectCodec.PlaintextSize(o));
             if (withOwner)
             {
                 w.Owner();

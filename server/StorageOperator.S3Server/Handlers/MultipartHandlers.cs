@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using StorageOperator.S3.Protocol.Errors;
 using StorageOperator.S3Server.Checksums;
+using StorageOperator.S3Server.Encryption;
 using StorageOperator.S3Server.Objects;
 using StorageOperator.S3Server.Pipeline;
 using StorageOperator.S3Server.Protocol;
@@ -11,7 +12,7 @@ using StorageOperator.Storage;
 namespace StorageOperator.S3Server.Handlers;
 
 /// <summary>Multipart uploads: create, upload (and copy) parts, complete, abort, list.</summary>
-public sealed class MultipartHandlers(IStorageBackend backend, IObjectCodec codec, CopyHandlers copy)
+public sealed class MultipartHandlers(IStorageBackend backend, SseObjectCodec sse, CopyHandlers copy)
 {
     /// <summary>Internal upload metadata: the checksum algorithm and type chosen at creation.</summary>
     public const string ChecksumAlgorithmKey = "x-internal-mpu-checksum-algorithm";
@@ -20,7 +21,11 @@ public sealed class MultipartHandlers(IStorageBackend backend, IObjectCodec code
     public async Task<S3Result> CreateAsync(S3RequestContext ctx)
     {
         RequestChecks.Key(ctx.Key);
-        RequestChecks.RejectEncryptionRequest(ctx);
+        if (SseRequestParser.HasCustomerHeaders(ctx.Request.Headers, copySource: true))
+        {
+            throw SseErrors.NotApplicable();
+        }
+
         var headers = ObjectHeaders.FromRequest(ctx.Request.Headers);
         var algorithm = ctx.Header("x-amz-checksum-algorithm") is { } a
             ? ChecksumAlgorithms.Parse(a) ?? throw new S3Exception(S3ErrorCode.InvalidRequest, "Checksum algorithm provided is unsupported.")
@@ -47,7 +52,13 @@ public sealed class MultipartHandlers(IStorageBackend backend, IObjectCodec code
             headers[ChecksumTypeKey] = type;
         }
 
-        await codec.PrepareUploadAsync(new ObjectWriteContext(ctx.Bucket, ctx.Key, ctx.Request.Headers), headers, ctx.Aborted).ConfigureAwait(false);
+        // the object key is generated and sealed once, into the upload (§2.8); parts derive their keys from it
+        await using var start = await sse.BeginUploadAsync(ctx.Bucket, ctx.Key, ctx.Request.Headers, ctx.Aborted).ConfigureAwait(false);
+        foreach (var (k, v) in start.Metadata)
+        {
+            headers[k] = v;
+        }
+
         var uploadId = await backend.CreateMultipartUploadAsync(ctx.Bucket, ctx.Key, new ObjectMetadata { ETag = "", Headers = headers }, ctx.Aborted).ConfigureAwait(false);
         var result = S3Result.Xml(S3Xml.Document("InitiateMultipartUploadResult", w =>
         {
@@ -60,7 +71,7 @@ public sealed class MultipartHandlers(IStorageBackend backend, IObjectCodec code
             result.Header("x-amz-checksum-algorithm", al.WireName()).Header("x-amz-checksum-type", type);
         }
 
-        codec.AddResponseHeaders(headers, result);
+        ObjectWriteHandlers.AddHeaders(result, start.Response.Headers(includeContext: true));
         return result;
     }
 
@@ -71,10 +82,11 @@ public sealed class MultipartHandlers(IStorageBackend backend, IObjectCodec code
         var checks = PayloadChecks.FromRequest(ctx.Request, UploadAlgorithm(upload) is { } a ? [a] : null);
         var declared = RequestChecks.DeclaredLength(ctx, S3Limits.MaxSinglePutSize);
         await using var hashing = checks.Wrap(ctx.Body(), declared, S3Limits.MaxSinglePutSize);
-        var part = await StorePartAsync(ctx, upload, partNumber, hashing, checks).ConfigureAwait(false);
+        await using var write = await sse.BeginPartAsync(hashing, upload, partNumber, ctx.Request.Headers, ctx.Aborted).ConfigureAwait(false);
+        var part = await StorePartAsync(ctx, upload, partNumber, hashing, checks, write).ConfigureAwait(false);
         var result = S3Result.Empty().Header("ETag", S3Xml.QuotedETag(part.Metadata.ETag));
         RequestChecks.AddChecksumHeaders(result, part.Metadata.Headers);
-        codec.AddResponseHeaders(upload.Metadata.Headers, result);
+        ObjectWriteHandlers.AddHeaders(result, write.Response.Headers(includeContext: false));
         return result;
     }
 
@@ -84,7 +96,7 @@ public sealed class MultipartHandlers(IStorageBackend backend, IObjectCodec code
         var upload = await backend.GetMultipartUploadAsync(ctx.Bucket, ctx.Key, RequestChecks.UploadId(ctx), ctx.Aborted).ConfigureAwait(false);
         var source = CopySource.Parse(ctx.Header("x-amz-copy-source"));
         await using var reader = await copy.OpenSourceAsync(ctx, source, enforceSizeLimit: false).ConfigureAwait(false);
-        var size = codec.PlaintextSize(reader.Info);
+        var size = SseObjectCodec.PlaintextSize(reader.Info);
         var range = new ByteRange(0, size);
         if (ctx.Header("x-amz-copy-source-range") is { } rangeHeader)
         {
@@ -97,33 +109,35 @@ public sealed class MultipartHandlers(IStorageBackend backend, IObjectCodec code
             throw new S3Exception(S3ErrorCode.InvalidRequest, "The specified copy source is larger than the maximum allowable size for a copy source: 5368709120");
         }
 
-        var decoded = await codec.DecodeReadAsync(reader.Info, range.Start, range.Length, new ObjectReadContext(ctx.Request.Headers, IsCopySource: true), ctx.Aborted).ConfigureAwait(false);
+        var decoded = await sse.DecodeReadAsync(reader.Info, range.Start, range.Length, ctx.Request.Headers, copySource: true, ctx.Aborted).ConfigureAwait(false);
         await using var plain = decoded.Wrap(new RangeReadStream(reader.Data, decoded.StoredOffset, decoded.StoredLength));
         var algorithms = UploadAlgorithm(upload) is { } a ? new[] { a } : [];
         await using var hashing = new HashingReadStream(plain, range.Length, S3Limits.MaxSinglePutSize, algorithms);
-        var part = await StorePartAsync(ctx, upload, partNumber, hashing, null).ConfigureAwait(false);
-        return S3Result.Xml(S3Xml.Document("CopyPartResult", w =>
+        await using var write = await sse.BeginPartAsync(hashing, upload, partNumber, ctx.Request.Headers, ctx.Aborted).ConfigureAwait(false);
+        var part = await StorePartAsync(ctx, upload, partNumber, hashing, null, write).ConfigureAwait(false);
+        var result = S3Result.Xml(S3Xml.Document("CopyPartResult", w =>
         {
             w.Element("LastModified", part.LastModified);
             w.Element("ETag", S3Xml.QuotedETag(part.Metadata.ETag));
             RequestChecks.WriteChecksumElements(w, part.Metadata.Headers);
         }));
+        ObjectWriteHandlers.AddHeaders(result, write.Response.Headers(includeContext: false));
+        return result;
     }
 
-    private async Task<PartInfo> StorePartAsync(S3RequestContext ctx, MultipartUploadInfo upload, int partNumber, HashingReadStream hashing, PayloadChecks? checks)
+    private async Task<PartInfo> StorePartAsync(S3RequestContext ctx, MultipartUploadInfo upload, int partNumber, HashingReadStream hashing, PayloadChecks? checks, SseWrite write)
     {
-        var internalMetadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var stored = await codec.EncodeWriteAsync(hashing, new ObjectWriteContext(ctx.Bucket, ctx.Key, ctx.Request.Headers, upload, partNumber), internalMetadata, ctx.Aborted).ConfigureAwait(false);
-        return await backend.PutPartAsync(ctx.Bucket, ctx.Key, upload.UploadId, partNumber, stored, _ =>
+        return await backend.PutPartAsync(ctx.Bucket, ctx.Key, upload.UploadId, partNumber, write.Stored, _ =>
         {
             var sums = checks?.Verify(hashing, ctx.Auth.Trailers) ?? hashing.Algorithms.ToDictionary(a => a, a => Convert.ToBase64String(hashing.Checksum(a)));
-            var headers = new Dictionary<string, string>(internalMetadata, StringComparer.OrdinalIgnoreCase);
+            var headers = new Dictionary<string, string>(write.Metadata, StringComparer.OrdinalIgnoreCase);
             foreach (var (a, v) in sums)
             {
                 headers[a.HeaderName()] = v;
             }
 
-            return new PartMetadata(Convert.ToHexStringLower(hashing.Md5), hashing.BytesRead, headers);
+            var etag = write.ETag(hashing.Md5, ctx.Request.Headers.ContainsKey("Content-MD5"), headers);
+            return new PartMetadata(etag, hashing.BytesRead, headers);
         }, ctx.Aborted).ConfigureAwait(false);
     }
 
@@ -238,7 +252,12 @@ public sealed class MultipartHandlers(IStorageBackend backend, IObjectCodec code
                 w.Element("ChecksumType", t);
             }
         }));
-        codec.AddResponseHeaders(info.Metadata.Headers, result);
+        var encryption = SseObjectCodec.Describe(info.Metadata.Headers, null);
+        if (encryption.Type != Crypto.Sse.SseType.SseC)
+        {
+            ObjectWriteHandlers.AddHeaders(result, encryption.Headers(includeContext: false));
+        }
+
         return result;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using StorageOperator.S3.Protocol.Errors;
+using StorageOperator.S3Server.Encryption;
 using StorageOperator.S3Server.Objects;
 using StorageOperator.S3Server.Pipeline;
 using StorageOperator.S3Server.Protocol;
@@ -9,7 +10,7 @@ using StorageOperator.Storage;
 namespace StorageOperator.S3Server.Handlers;
 
 /// <summary>GetObject and HeadObject: conditionals, ranges, partNumber, response overrides.</summary>
-public sealed class ObjectReadHandlers(IStorageBackend backend, IObjectCodec codec)
+public sealed class ObjectReadHandlers(IStorageBackend backend, SseObjectCodec sse)
 {
     private static readonly (string Query, string Header)[] ResponseOverrides =
     [
@@ -34,14 +35,23 @@ public sealed class ObjectReadHandlers(IStorageBackend backend, IObjectCodec cod
                 return result;
             }
 
-            var decoded = await codec.DecodeReadAsync(reader.Info, r.Start, r.Length, new ObjectReadContext(ctx.Request.Headers), ctx.Aborted).ConfigureAwait(false);
-            return new S3Result
+            var decoded = await sse.DecodeReadAsync(reader.Info, r.Start, r.Length, ctx.Request.Headers, copySource: false, ctx.Aborted).ConfigureAwait(false);
+            var stream = decoded.Wrap(new RangeReadStream(reader.Data, decoded.StoredOffset, decoded.StoredLength));
+            if (decoded.Response.Type != Crypto.Sse.SseType.None && r.Length > 0)
+            {
+                // authenticate the first package before the status line goes out: tampering becomes a clean error
+                stream = await PrefetchedStream.CreateAsync(stream, ctx.Aborted).ConfigureAwait(false);
+            }
+
+            var response = new S3Result
             {
                 Status = result.Status,
                 ContentLength = r.Length,
-                Stream = decoded.Wrap(new RangeReadStream(reader.Data, decoded.StoredOffset, decoded.StoredLength)),
+                Stream = stream,
                 Resource = reader,
             }.WithHeaders(result);
+            ObjectWriteHandlers.AddHeaders(response, decoded.Response.Headers(includeContext: false));
+            return response;
         }
         catch
         {
@@ -56,14 +66,17 @@ public sealed class ObjectReadHandlers(IStorageBackend backend, IObjectCodec cod
         var info = await backend.GetObjectInfoAsync(ctx.Bucket, ctx.Key, ctx.Aborted).ConfigureAwait(false)
             ?? throw new S3Exception(S3ErrorCode.NoSuchKey);
         var (result, range) = Plan(ctx, info);
-        return range is { } r ? new S3Result { Status = result.Status, ContentLength = r.Length }.WithHeaders(result) : result;
+        var encryption = await sse.VerifyReadAsync(info, ctx.Request.Headers, copySource: false, ctx.Aborted).ConfigureAwait(false);
+        var response = range is { } r ? new S3Result { Status = result.Status, ContentLength = r.Length }.WithHeaders(result) : result;
+        ObjectWriteHandlers.AddHeaders(response, encryption.Headers(includeContext: false));
+        return response;
     }
 
     /// <summary>Decides status, headers and the plaintext range to send (null: no body, e.g. 304).</summary>
     private (S3Result Result, ByteRange? Range) Plan(S3RequestContext ctx, ObjectInfo info)
     {
         var meta = info.Metadata;
-        var size = codec.PlaintextSize(info);
+        var size = SseObjectCodec.PlaintextSize(info);
         var outcome = Conditionals.Evaluate(ctx.Header("If-Match"), ctx.Header("If-None-Match"), ctx.Header("If-Modified-Since"),
             ctx.Header("If-Unmodified-Since"), meta.ETag, info.LastModified);
         if (outcome == ConditionalOutcome.PreconditionFailed)
@@ -177,7 +190,6 @@ public sealed class ObjectReadHandlers(IStorageBackend backend, IObjectCodec cod
             }
         }
 
-        codec.AddResponseHeaders(headers, result);
         if (fullObject && string.Equals(ctx.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
         {
             RequestChecks.AddChecksumHeaders(result, headers);

@@ -1,6 +1,6 @@
 using StorageOperator.S3.Protocol.Errors;
 using StorageOperator.S3Server.Checksums;
-using StorageOperator.S3Server.Objects;
+using StorageOperator.S3Server.Encryption;
 using StorageOperator.S3Server.Pipeline;
 using StorageOperator.S3Server.Protocol;
 using StorageOperator.S3Server.Xml;
@@ -9,36 +9,40 @@ using StorageOperator.Storage;
 namespace StorageOperator.S3Server.Handlers;
 
 /// <summary>PutObject, DeleteObject and DeleteObjects.</summary>
-public sealed class ObjectWriteHandlers(IStorageBackend backend, IObjectCodec codec)
+public sealed class ObjectWriteHandlers(IStorageBackend backend, SseObjectCodec sse)
 {
     public async Task<S3Result> PutObjectAsync(S3RequestContext ctx)
     {
         RequestChecks.Key(ctx.Key);
-        RequestChecks.RejectEncryptionRequest(ctx);
+        if (SseRequestParser.HasCustomerHeaders(ctx.Request.Headers, copySource: true))
+        {
+            throw SseErrors.NotApplicable();
+        }
+
         var headers = ObjectHeaders.FromRequest(ctx.Request.Headers);
         var checks = PayloadChecks.FromRequest(ctx.Request);
         var declared = RequestChecks.DeclaredLength(ctx, S3Limits.MaxSinglePutSize);
         await CheckWriteConditionsAsync(ctx).ConfigureAwait(false);
 
         await using var hashing = checks.Wrap(ctx.Body(), declared, S3Limits.MaxSinglePutSize);
-        var info = await StoreAsync(backend, codec, ctx, ctx.Bucket, ctx.Key, hashing, checks, headers).ConfigureAwait(false);
+        // the key (and any KMS call) comes before the body is read: a KMS failure stores nothing
+        await using var write = await sse.BeginWriteAsync(hashing, ctx.Bucket, ctx.Key, ctx.Request.Headers, ctx.Aborted).ConfigureAwait(false);
+        var info = await StoreAsync(backend, write, ctx, ctx.Bucket, ctx.Key, hashing, checks, headers).ConfigureAwait(false);
 
         var result = S3Result.Empty().Header("ETag", S3Xml.QuotedETag(info.Metadata.ETag));
         RequestChecks.AddChecksumHeaders(result, info.Metadata.Headers);
-        codec.AddResponseHeaders(info.Metadata.Headers, result);
+        AddHeaders(result, write.Response.Headers(includeContext: true));
         return result;
     }
 
     /// <summary>
-    /// Streams a hashed body through the codec into the backend; verification happens in the backend's
+    /// Streams a hashed body through the (encrypting) write into the backend; verification happens in the backend's
     /// completion callback, after EOF and before publication, so a bad digest publishes nothing.
     /// </summary>
-    internal static async Task<ObjectInfo> StoreAsync(IStorageBackend backend, IObjectCodec codec, S3RequestContext ctx, string bucket, string key,
+    internal static async Task<ObjectInfo> StoreAsync(IStorageBackend backend, SseWrite write, S3RequestContext ctx, string bucket, string key,
         HashingReadStream hashing, PayloadChecks? checks, Dictionary<string, string> headers)
     {
-        var internalMetadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var stored = await codec.EncodeWriteAsync(hashing, new ObjectWriteContext(bucket, key, ctx.Request.Headers), internalMetadata, ctx.Aborted).ConfigureAwait(false);
-        return await backend.PutObjectAsync(bucket, key, stored, _ =>
+        return await backend.PutObjectAsync(bucket, key, write.Stored, _ =>
         {
             var all = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase);
             var sums = checks?.Verify(hashing, ctx.Auth.Trailers) ?? hashing.Algorithms.ToDictionary(a => a, a => Convert.ToBase64String(hashing.Checksum(a)));
@@ -52,12 +56,13 @@ public sealed class ObjectWriteHandlers(IStorageBackend backend, IObjectCodec co
                 all["x-amz-checksum-type"] = "FULL_OBJECT";
             }
 
-            foreach (var (k, v) in internalMetadata)
+            foreach (var (k, v) in write.Metadata)
             {
                 all[k] = v;
             }
 
-            return new ObjectMetadata { ETag = Convert.ToHexStringLower(hashing.Md5), Headers = all };
+            var etag = write.ETag(hashing.Md5, ctx.Request.Headers.ContainsKey("Content-MD5"), all);
+            return new ObjectMetadata { ETag = etag, Headers = all };
         }, ctx.Aborted).ConfigureAwait(false);
     }
 
@@ -164,5 +169,13 @@ public sealed class ObjectWriteHandlers(IStorageBackend backend, IObjectCodec co
                 w.WriteEndElement();
             }
         }));
+    }
+
+    internal static void AddHeaders(S3Result result, IEnumerable<KeyValuePair<string, string>> headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            result.Header(name, value);
+        }
     }
 }

@@ -28,22 +28,6 @@ public static class RequestChecks
         }
     }
 
-    /// <summary>
-    /// Server-side encryption is not available yet: refuse SSE requests rather than silently storing plaintext
-    /// the client believes encrypted. (The encryption codec replaces this check.)
-    /// </summary>
-    public static void RejectEncryptionRequest(S3RequestContext ctx)
-    {
-        foreach (var (name, _) in ctx.Request.Headers)
-        {
-            if (name.StartsWith("x-amz-server-side-encryption", StringComparison.OrdinalIgnoreCase)
-                || name.StartsWith("x-amz-copy-source-server-side-encryption", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new S3Exception(S3ErrorCode.NotImplemented, "Server-side encryption is not supported by this server yet.");
-            }
-        }
-    }
-
     /// <summary>The object bytes the client declares: the decoded length for aws-chunked bodies, else Content-Length.</summary>
     public static long? DeclaredLength(S3RequestContext ctx, long max)
     {

@@ -1,4 +1,5 @@
 using StorageOperator.S3.Protocol.Errors;
+using StorageOperator.S3Server.Encryption;
 using StorageOperator.S3Server.Pipeline;
 using StorageOperator.S3Server.Protocol;
 
@@ -11,7 +12,8 @@ public sealed class S3Dispatcher(
     ObjectWriteHandlers writes,
     CopyHandlers copies,
     ListHandlers lists,
-    MultipartHandlers multipart)
+    MultipartHandlers multipart,
+    BucketEncryptionHandlers encryption)
 {
     public Task<S3Result> DispatchAsync(S3RequestContext ctx)
     {
@@ -19,6 +21,9 @@ public sealed class S3Dispatcher(
         {
             RequestChecks.Bucket(bucket);
         }
+
+        // any SSE-C key sent in clear text is refused, whatever the operation (AWS, MinIO)
+        SseRequestParser.RequireSecureTransport(ctx.Request.Headers, ctx.Request.IsHttps);
 
         return ctx.Route.Operation switch
         {
@@ -46,6 +51,9 @@ public sealed class S3Dispatcher(
             S3Operation.CompleteMultipartUpload => multipart.CompleteAsync(ctx),
             S3Operation.AbortMultipartUpload => multipart.AbortAsync(ctx),
             S3Operation.ListParts => multipart.ListPartsAsync(ctx),
+            S3Operation.PutBucketEncryption => encryption.PutAsync(ctx),
+            S3Operation.GetBucketEncryption => encryption.GetAsync(ctx),
+            S3Operation.DeleteBucketEncryption => encryption.DeleteAsync(ctx),
             S3Operation.NotImplemented => throw new S3Exception(S3ErrorCode.NotImplemented,
                 "A header you provided implies functionality that is not implemented"),
             S3Operation.MethodNotAllowed => throw new S3Exception(S3ErrorCode.MethodNotAllowed),

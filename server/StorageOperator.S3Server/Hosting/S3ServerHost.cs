@@ -7,8 +7,8 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using StorageOperator.S3.Protocol.Auth;
+using StorageOperator.S3Server.Encryption;
 using StorageOperator.S3Server.Handlers;
-using StorageOperator.S3Server.Objects;
 using StorageOperator.S3Server.Observability;
 using StorageOperator.S3Server.Pipeline;
 using StorageOperator.Storage;
@@ -22,8 +22,9 @@ public static class S3ServerHost
 {
     /// <param name="backend">null: the filesystem backend on <see cref="S3ServerOptions.DataDirectory"/>.</param>
     /// <param name="configureLogging">optional logging override (tests lower the level).</param>
+    /// <param name="sse">KMS client and encryption policy (null: no KMS; SSE-C still works). The server disposes it when it stops.</param>
     public static WebApplication Build(S3ServerOptions options, IStorageBackend? backend = null, Action<ILoggingBuilder>? configureLogging = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null, SseStartup? sse = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         // per-request lines come from our middleware (with the S3 operation and request id); the framework's are noise
@@ -73,7 +74,10 @@ public static class S3ServerHost
             services.AddSingleton<IStorageBackend>(sp => new FileSystemBackend(options.DataDirectory, sp.GetRequiredService<ILogger<FileSystemBackend>>()));
         }
 
-        services.AddSingleton<IObjectCodec, PlainObjectCodec>();
+        var encryption = sse ?? SseStartup.None;
+        services.AddSingleton(encryption);
+        services.AddSingleton(sp => new SseObjectCodec(sp.GetRequiredService<IStorageBackend>(), encryption.Kms, encryption.Policy));
+        services.AddSingleton<BucketEncryptionHandlers>();
         services.AddSingleton<BucketHandlers>();
         services.AddSingleton<ObjectReadHandlers>();
         services.AddSingleton<ObjectWriteHandlers>();
@@ -108,6 +112,7 @@ public static class S3ServerHost
         {
             sighup.Dispose();
             certificates.Dispose();
+            encryption.Dispose();
         });
         app.UseMiddleware<S3Middleware>();
         app.MapPrometheusScrapingEndpoint("/metrics");

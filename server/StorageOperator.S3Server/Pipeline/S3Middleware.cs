@@ -150,6 +150,9 @@ public sealed partial class S3Middleware(
                 return s3;
             case StorageException se:
                 return StorageErrors.ToS3(se);
+            case Crypto.Dare.DareException:
+                // encrypted data that does not authenticate (e.g. a copy source): never served, reported as tampering
+                return Encryption.SseErrors.Tampered();
             case BadHttpRequestException bad:
                 // Kestrel: body shorter than Content-Length, bad chunking, body too large ...
                 return bad.StatusCode == StatusCodes.Status413PayloadTooLarge

@@ -33,6 +33,11 @@ public enum S3Operation
     AbortMultipartUpload,
     ListParts,
 
+    /// <summary>Bucket default encryption (<c>?encryption</c>).</summary>
+    PutBucketEncryption,
+    GetBucketEncryption,
+    DeleteBucketEncryption,
+
     /// <summary>A recognised S3 API we do not implement (ACL writes, tagging, policy, lifecycle ...): 501.</summary>
     NotImplemented,
 

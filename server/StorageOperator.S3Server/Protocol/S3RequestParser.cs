@@ -51,13 +51,16 @@ public static class S3RequestParser
                 if (q.Contains("acl")) return R(S3Operation.GetBucketAcl);
                 if (q.Contains("uploads")) return R(S3Operation.ListMultipartUploads);
                 if (q.Contains("versions")) return R(S3Operation.ListObjectVersions);
+                if (q.Contains("encryption")) return R(S3Operation.GetBucketEncryption);
                 if (HasKnownSubresource(q)) return Unsupported();
                 return R(q.Contains("list-type") ? S3Operation.ListObjectsV2 : S3Operation.ListObjects);
             case "HEAD":
                 return R(S3Operation.HeadBucket);
             case "PUT":
+                if (q.Contains("encryption")) return R(S3Operation.PutBucketEncryption);
                 return HasKnownSubresource(q) ? Unsupported() : R(S3Operation.CreateBucket);
             case "DELETE":
+                if (q.Contains("encryption")) return R(S3Operation.DeleteBucketEncryption);
                 return HasKnownSubresource(q) ? Unsupported() : R(S3Operation.DeleteBucket);
             case "POST":
                 if (q.Contains("delete")) return R(S3Operation.DeleteObjects);

@@ -77,3 +77,43 @@ public sealed class RewrapJobTests
         Assert.Equal(new RewrapOptions("/data", "k", null, "p/", "/tmp/cp"), o);
     }
 }
+
+public sealed class RewrapCommandTests
+{
+    [Fact]
+    public async Task The_admin_command_rewraps_offline_with_the_environment_kms_and_refuses_an_unknown_target_key()
+    {
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var environment = new System.Collections.Hashtable { ["STORAGE_KMS_SECRET_KEY"] = "default-key:" + Convert.ToBase64String(key) };
+        var dir = new StorageOperator.TestCommon.TempDirectory("rewrap-cmd");
+        try
+        {
+            var data = dir.Sub("data");
+            using (var backend = new StorageOperator.Storage.FileSystem.FileSystemBackend(data))
+            using (var kms = new StorageOperator.Crypto.Kms.StaticKeyKms("default-key", key))
+            {
+                var codec = new StorageOperator.S3Server.Encryption.SseObjectCodec(backend, kms, new StorageOperator.S3Server.Encryption.EncryptionPolicy(true));
+                await backend.CreateBucketAsync("bucket", default);
+                await using var write = await codec.BeginWriteAsync(new MemoryStream([1, 2, 3]), "bucket", "k", CodecHarness.Headers(), default);
+                await backend.PutObjectAsync("bucket", "k", write.Stored, _ =>
+                {
+                    var metadata = new Dictionary<string, string>(write.Metadata);
+                    return new StorageOperator.Storage.ObjectMetadata { ETag = write.ETag(new byte[16], false, metadata), Headers = metadata };
+                }, default);
+            }
+
+            var output = new StringWriter();
+            var errors = new StringWriter();
+            Assert.Equal(2, await StorageOperator.S3Server.Encryption.Rewrap.RewrapCommand.RunAsync([data, "--to-key", "other"], environment, null, output, errors, default));
+            Assert.Contains("no key 'other'", errors.ToString(), StringComparison.Ordinal);
+
+            Assert.Equal(0, await StorageOperator.S3Server.Encryption.Rewrap.RewrapCommand.RunAsync([data, "--to-key", "default-key"], environment, null, output, errors, default));
+            Assert.Contains("done: scanned 1, re-wrapped 1", output.ToString(), StringComparison.Ordinal);
+            Assert.Equal(2, await StorageOperator.S3Server.Encryption.Rewrap.RewrapCommand.RunAsync([data, "--to-key", "k"], new System.Collections.Hashtable(), null, output, errors, default));
+        }
+        finally
+        {
+            dir.Dispose();
+        }
+    }
+}

@@ -302,7 +302,7 @@ public sealed class RawProtocolTests(S3ServerFixture server)
     }
 
     [Fact]
-    public async Task Server_side_encryption_requests_are_refused_until_supported()
+    public async Task Sse_s3_without_a_kms_is_not_implemented_and_stores_nothing()
     {
         var bucket = await server.CreateBucketAsync("sse");
         var r = await SignedAsync("PUT", $"/{bucket}/s", body: [1, 2, 3], extra: [new("x-amz-server-side-encryption", "AES256")]);

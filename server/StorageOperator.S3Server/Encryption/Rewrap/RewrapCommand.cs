@@ -10,6 +10,7 @@ namespace StorageOperator.S3Server.Encryption.Rewrap;
 /// </summary>
 public static class RewrapCommand
 {
+    /// <param name="certsDirectory">default certs folder when the arguments name none.</param>
     /// <returns>the process exit code: 0 done, 1 some objects failed (rerun resumes), 2 usage or configuration error.</returns>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, System.Collections.IDictionary environment, string? certsDirectory,
         TextWriter output, TextWriter error, CancellationToken ct)
@@ -19,7 +20,7 @@ public static class RewrapCommand
         try
         {
             options = RewrapOptions.Parse(args);
-            kms = KmsConfiguration.FromEnvironment(environment, certsDirectory).CreateClient();
+            kms = KmsConfiguration.FromEnvironment(environment, options.CertsDirectory ?? certsDirectory).CreateClient();
         }
         catch (Exception e) when (e is ArgumentException or KmsConfigurationException)
         {
@@ -35,10 +36,18 @@ public static class RewrapCommand
 
         try
         {
+            // fail before touching anything when the target key is missing or the KMS is down
+            var probe = await kms.GenerateKeyAsync(options.ToKey, KmsContext.Marshal([]), ct).ConfigureAwait(false);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(probe.Plaintext);
             using var backend = new FileSystemBackend(options.DataDirectory);
             await output.WriteLineAsync($"re-wrapping SSE-KMS object keys under '{options.ToKey}' and SSE-S3 object keys under the default key '{kms.DefaultKeyId}' in {options.DataDirectory}").ConfigureAwait(false);
             var summary = await new RewrapJob(backend, kms, options, output, error).RunAsync(ct).ConfigureAwait(false);
             return summary.Failed == 0 ? 0 : 1;
+        }
+        catch (KmsException e) when (e.Kind == KmsErrorKind.KeyNotFound)
+        {
+            await error.WriteLineAsync($"storage-server admin rewrap: the KMS has no key '{options.ToKey}' ({e.Message}).").ConfigureAwait(false);
+            return 2;
         }
         catch (Exception e) when (e is Storage.StorageException or KmsException or IOException)
         {

@@ -1,12 +1,13 @@
 namespace StorageOperator.S3Server.Encryption.Rewrap;
 
 /// <summary>
-/// <c>storage-server admin rewrap DATA_DIR --to-key NAME [--bucket B] [--prefix P] [--checkpoint FILE]</c>.
+/// <c>storage-server admin rewrap DATA_DIR --to-key NAME [--bucket B] [--prefix P] [--checkpoint FILE] [--certs-dir DIR]</c>.
 /// </summary>
 /// <param name="Checkpoint">progress file; default <c>DATA_DIR/.rewrap-checkpoint</c>. Deleted after a complete run.</param>
-public sealed record RewrapOptions(string DataDirectory, string ToKey, string? Bucket, string Prefix, string Checkpoint)
+/// <param name="CertsDirectory">the server's certs folder (its <c>CAs/</c> is the default KES CA path), or null for the default.</param>
+public sealed record RewrapOptions(string DataDirectory, string ToKey, string? Bucket, string Prefix, string Checkpoint, string? CertsDirectory = null)
 {
-    public const string Usage = "storage-server admin rewrap DATA_DIR --to-key NAME [--bucket B] [--prefix P] [--checkpoint FILE]";
+    public const string Usage = "storage-server admin rewrap DATA_DIR --to-key NAME [--bucket B] [--prefix P] [--checkpoint FILE] [--certs-dir DIR]";
 
     /// <exception cref="ArgumentException">bad arguments (message is for the user).</exception>
     public static RewrapOptions Parse(IReadOnlyList<string> args)
@@ -17,6 +18,7 @@ public sealed record RewrapOptions(string DataDirectory, string ToKey, string? B
         string? bucket = null;
         var prefix = "";
         string? checkpoint = null;
+        string? certs = null;
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
@@ -35,6 +37,9 @@ public sealed record RewrapOptions(string DataDirectory, string ToKey, string? B
                 case "--checkpoint":
                     checkpoint = Next();
                     break;
+                case "--certs-dir" or "-S":
+                    certs = Next();
+                    break;
                 default:
                     if (a.StartsWith('-') || data is not null)
                     {
@@ -52,6 +57,6 @@ public sealed record RewrapOptions(string DataDirectory, string ToKey, string? B
         }
 
         var full = Path.GetFullPath(data);
-        return new RewrapOptions(full, toKey.Trim(), bucket, prefix, checkpoint ?? Path.Combine(full, ".rewrap-checkpoint"));
+        return new RewrapOptions(full, toKey.Trim(), bucket, prefix, checkpoint ?? Path.Combine(full, ".rewrap-checkpoint"), certs);
     }
 }
