@@ -65,7 +65,7 @@ public sealed class ObjectReadHandlers(IStorageBackend backend, SseObjectCodec s
         RequestChecks.Key(ctx.Key);
         var info = await backend.GetObjectInfoAsync(ctx.Bucket, ctx.Key, ctx.Aborted).ConfigureAwait(false)
             ?? throw new S3Exception(S3ErrorCode.NoSuchKey);
-        var (result, range) = Plan(ctx, info);
+        var (result, range) = Plan(ctx, info, head: true);
         var encryption = await sse.VerifyReadAsync(info, ctx.Request.Headers, copySource: false, ctx.Aborted).ConfigureAwait(false);
         var response = range is { } r ? new S3Result { Status = result.Status, ContentLength = r.Length }.WithHeaders(result) : result;
         ObjectWriteHandlers.AddHeaders(response, encryption.Headers(includeContext: false));
@@ -73,7 +73,12 @@ public sealed class ObjectReadHandlers(IStorageBackend backend, SseObjectCodec s
     }
 
     /// <summary>Decides status, headers and the plaintext range to send (null: no body, e.g. 304).</summary>
-    private (S3Result Result, ByteRange? Range) Plan(S3RequestContext ctx, ObjectInfo info)
+    /// <param name="head">
+    /// HEAD checks a Range (416 when unsatisfiable) but answers 200 for the whole object, as RFC 9110 lets a server
+    /// ignore Range: the Minio .NET SDK 7.0.0 sends its GetObject range on the HEAD it makes first and fails on 206
+    /// (minio-dotnet#1342); AWS SDKs, the aws CLI, boto3 and rclone take any 2xx for HEAD.
+    /// </param>
+    private (S3Result Result, ByteRange? Range) Plan(S3RequestContext ctx, ObjectInfo info, bool head = false)
     {
         var meta = info.Metadata;
         var size = SseObjectCodec.PlaintextSize(info);
@@ -144,7 +149,7 @@ public sealed class ObjectReadHandlers(IStorageBackend backend, SseObjectCodec s
                         ExtraHeaders = [new("Content-Range", $"bytes */{size}")],
                         ExtraElements = [new("RangeRequested", ctx.Header("Range") ?? ""), new("ActualObjectSize", size.ToString(CultureInfo.InvariantCulture))],
                     };
-                case RangeOutcome.Partial:
+                case RangeOutcome.Partial when !head:
                     status = 206;
                     range = r;
                     result.Header("Content-Range", r.ContentRange(size));

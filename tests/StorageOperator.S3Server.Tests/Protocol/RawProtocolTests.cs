@@ -259,7 +259,7 @@ public sealed class RawProtocolTests(S3ServerFixture server)
         var notStored = await SignedAsync("HEAD", $"/{bucket}/c");
         Assert.Equal(404, notStored.Status);
 
-        var unimplemented = await SignedAsync("GET", $"/{bucket}", "tagging=");
+        var unimplemented = await SignedAsync("GET", $"/{bucket}", "logging=");
         Assert.Equal(501, unimplemented.Status);
         Assert.Equal("NotImplemented", unimplemented.ErrorCode);
 
@@ -331,9 +331,12 @@ public sealed class RawProtocolTests(S3ServerFixture server)
         var unsatisfiable = await SignedAsync("GET", $"/{bucket}/r", extra: [new("Range", "bytes=10-")]);
         Assert.Equal(416, unsatisfiable.Status);
         Assert.Equal("bytes */10", unsatisfiable.Headers["Content-Range"]);
+        // HEAD checks the range but describes the whole object (the Minio .NET SDK 7.0.0 fails on a 206 HEAD)
         var head = await SignedAsync("HEAD", $"/{bucket}/r", extra: [new("Range", "bytes=2-4")]);
-        Assert.Equal(206, head.Status);
-        Assert.Equal("3", head.Headers["Content-Length"]);
+        Assert.Equal(200, head.Status);
+        Assert.Equal("10", head.Headers["Content-Length"]);
+        Assert.False(head.Headers.ContainsKey("Content-Range"));
+        Assert.Equal(416, (await SignedAsync("HEAD", $"/{bucket}/r", extra: [new("Range", "bytes=10-")])).Status);
     }
 
     [Fact]
