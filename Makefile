@@ -14,7 +14,7 @@ build:
 test: build
 	$(DOTNET) test StorageOperator.sln -c $(CONFIG) --no-build -nologo --logger "console;verbosity=minimal"
 
-## run: the storage server on https://127.0.0.1:9000 with generated certificates (embedded default)
+## run: the key server and the storage server (https://127.0.0.1:9000, auto-encryption) with generated certificates
 run:
 	@bash scripts/run.sh
 
