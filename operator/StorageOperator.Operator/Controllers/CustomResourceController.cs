@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using StorageOperator.Operator.Api.V1Alpha1;
+using StorageOperator.Operator.Controllers.Events;
 using StorageOperator.Operator.Runtime.Client;
 using StorageOperator.Operator.Runtime.Reconciliation;
 using StorageOperator.Operator.Runtime.Status;
@@ -14,11 +15,13 @@ namespace StorageOperator.Operator.Controllers;
 /// in Ready=False/InvalidSpec) -> the kind's own convergence.
 /// </summary>
 public abstract partial class CustomResourceController<T, TSpec, TStatus>(
-    FinalizerClient finalizers, StatusWriter status, ILogger logger) : IReconciler<T>
+    FinalizerClient finalizers, StatusWriter status, EventRecorder events, ILogger logger) : IReconciler<T>
     where T : class, ICustomResource<TSpec, TStatus>
     where TStatus : class, IHasConditions, new()
 {
     protected StatusWriter Status { get; } = status;
+
+    protected EventRecorder Events { get; } = events;
 
     public async Task<ReconcileResult> ReconcileAsync(T resource, CancellationToken ct)
     {
@@ -50,12 +53,19 @@ public abstract partial class CustomResourceController<T, TSpec, TStatus>(
         if (errors.Count > 0)
         {
             var message = string.Join("; ", errors);
+            var before = Conditions.Find(resource.Status?.Conditions, ConditionTypes.Ready);
             await Status.UpdateAsync<T, TSpec, TStatus>(resource, s =>
             {
                 s.Phase = "Failed";
                 s.Conditions = Conditions.Set(s.Conditions, Status.Condition(resource, ConditionTypes.Ready, false, ConditionTypes.ReasonInvalidSpec, message), Status.Now);
                 s.Conditions = Conditions.Set(s.Conditions, Status.Condition(resource, ConditionTypes.Progressing, false, ConditionTypes.ReasonInvalidSpec, "Waiting for the spec to be fixed."), Status.Now);
+                s.Conditions = Conditions.Set(s.Conditions, Status.Condition(resource, ConditionTypes.Degraded, true, ConditionTypes.ReasonInvalidSpec, message), Status.Now);
             }, ct).ConfigureAwait(false);
+            // After the status write: a conflicting write is retried and must not report twice.
+            if (before?.Reason != ConditionTypes.ReasonInvalidSpec || before.Message != message)
+            {
+                await Events.WarningAsync(resource, ConditionTypes.ReasonInvalidSpec, message, ct).ConfigureAwait(false);
+            }
             // Retrying cannot help: the next spec change (a new generation) brings a new event.
             return ReconcileResult.Terminal($"{ConditionTypes.ReasonInvalidSpec}: {errors.Count} problem(s)");
         }
@@ -70,15 +80,6 @@ public abstract partial class CustomResourceController<T, TSpec, TStatus>(
 
     /// <summary>Cleanup of what ownerReferences do not cover; the finalizer is removed after Done.</summary>
     protected virtual Task<ReconcileResult> FinalizeAsync(T resource, CancellationToken ct) => Task.FromResult(ReconcileResult.Done);
-
-    /// <summary>The placeholder state until the full reconcile exists: spec accepted, nothing rolled out yet.</summary>
-    protected Task<T> WritePendingAsync(T resource, string message, CancellationToken ct) =>
-        Status.UpdateAsync<T, TSpec, TStatus>(resource, s =>
-        {
-            s.Phase = "Progressing";
-            s.Conditions = Conditions.Set(s.Conditions, Status.Condition(resource, ConditionTypes.Ready, false, ConditionTypes.ReasonReconcilePending, message), Status.Now);
-            s.Conditions = Conditions.Set(s.Conditions, Status.Condition(resource, ConditionTypes.Progressing, true, ConditionTypes.ReasonReconcilePending, message), Status.Now);
-        }, ct);
 
     [LoggerMessage(30, LogLevel.Information, "Finalized {Kind} {Key}")]
     private partial void LogFinalized(string kind, string key);

@@ -1,5 +1,13 @@
+using System.Security.Cryptography;
+using System.Text;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using StorageOperator.Operator.Api.V1Alpha1;
+using StorageOperator.Operator.Certificates;
+using StorageOperator.Operator.Controllers.Events;
+using StorageOperator.Operator.Controllers.Probes;
+using StorageOperator.Operator.Resources;
 using StorageOperator.Operator.Runtime.Client;
 using StorageOperator.Operator.Runtime.Reconciliation;
 using StorageOperator.Operator.Runtime.Status;
@@ -8,16 +16,354 @@ using FinalizerClient = StorageOperator.Operator.Runtime.Finalizers.Finalizers;
 
 namespace StorageOperator.Operator.Controllers;
 
-public sealed class ObjectStoreController(FinalizerClient finalizers, StatusWriter status, ILogger<ObjectStoreController> logger)
-    : CustomResourceController<ObjectStore, ObjectStoreSpec, ObjectStoreStatus>(finalizers, status, logger)
+/// <summary>
+/// ObjectStore: TLS -> CA bundle -> root credentials -> key-server identity and preflight -> workload
+/// -> client Secret -> status. Every step reports into one <see cref="ConditionSet"/>; nothing waits
+/// in a loop: waiting is a requeue, and watched changes wake the store earlier.
+/// </summary>
+public sealed partial class ObjectStoreController(
+    FinalizerClient finalizers,
+    StatusWriter status,
+    IKubernetes client,
+    ChildWriter children,
+    TlsProvisioner tls,
+    NamespaceCaStore cas,
+    LeafCertificates leaves,
+    IKeyServerProbe probe,
+    EventRecorder events,
+    CertificateExpiryMetrics expiry,
+    ReconcileSettings settings,
+    TimeProvider time,
+    ILogger<ObjectStoreController> logger)
+    : CustomResourceController<ObjectStore, ObjectStoreSpec, ObjectStoreStatus>(finalizers, status, events, logger)
 {
     protected override IReadOnlyList<ValidationError> Validate(ObjectStore resource) => ObjectStoreValidator.Validate(resource);
 
-    protected override async Task<ReconcileResult> ConvergeAsync(ObjectStore resource, CancellationToken ct)
+    protected override async Task<ReconcileResult> ConvergeAsync(ObjectStore store, CancellationToken ct)
     {
-        await WritePendingAsync(resource, "Spec accepted; workload reconcile is not implemented yet.", ct).ConfigureAwait(false);
+        var ns = store.Metadata.NamespaceProperty;
+        var name = store.Metadata.Name;
+        var labels = ObjectStoreResources.LabelsOf(store);
+        var conditions = new ConditionSet();
+        var notable = new List<(string Type, string Reason, string Message)>();
+        var now = time.GetUtcNow().UtcDateTime;
+
+        // 1. Server TLS and the CA bundle clients mount.
+        var server = await tls.EnsureAsync(store, store.Spec.Tls, Names.ServiceHosts(name, ns, settings.ClusterDomain), labels, ct).ConfigureAwait(false);
+        notable.AddRange(server.Events.Select(e => ("Normal", e.Reason, e.Message)));
+        if (server.Enabled)
+        {
+            if (server.Ready)
+            {
+                await children.ApplyAsync(ObjectStoreResources.CaBundle(store, server.Bundle), ct).ConfigureAwait(false);
+            }
+            conditions.Condition(ConditionNames.TlsReady, server.Ready, server.Reason, server.Message, failed: server.Failed);
+        }
+        else
+        {
+            conditions.Condition(ConditionNames.TlsReady, false, server.Reason, server.Message, required: false);
+        }
+
+        // 2. Root credentials: the user's Secret, or one we generate once and never rotate behind their back.
+        var credentials = await CredentialsAsync(store, ct).ConfigureAwait(false);
+        conditions.Requirement(credentials.Ok, ConditionNames.ReasonCredentialsNotFound, credentials.Message, failed: !credentials.Ok);
+
+        // 3. Key server: client certificate, identity admitted, preflight.
+        var inventory = new List<CertificateStatus>(server.Certificates);
+        var kms = await KeyServerAsync(store, conditions, inventory, notable, ct).ConfigureAwait(false);
+
+        // 4. Workload.
+        V1StatefulSet? live = null;
+        if (credentials.Ok)
+        {
+            foreach (var child in ObjectStoreResources.Supporting(store))
+            {
+                await children.ApplyAsync(child, ct).ConfigureAwait(false);
+            }
+            var hash = ConfigHash.Of([credentials.AccessKey, credentials.SecretKey], [store.Spec.Storage.S3Gateway?.CredentialsSecretRef.Name]);
+            var image = string.IsNullOrEmpty(store.Spec.Image) ? settings.StorageServerImage : store.Spec.Image;
+            var desired = ObjectStoreResources.StatefulSet(store, image, server, credentials.SecretName, kms.Connection, hash);
+            live = await ApplyStatefulSetAsync(store, desired, notable, ct).ConfigureAwait(false);
+            await children.ApplyAsync(ObjectStoreResources.ClientSecret(store, server.Enabled, credentials.AccessKey, credentials.SecretKey, server.Bundle), ct).ConfigureAwait(false);
+        }
+        var (workloadReady, workloadMessage) = WorkloadStatus.Evaluate(live);
+        conditions.Requirement(workloadReady, ConditionNames.ReasonWorkloadNotReady, workloadMessage);
+
+        // 5. Status, events, metrics.
+        // Things that happened (issued, renewed, generated) are recorded now: if the status write
+        // below conflicts, the retry finds nothing left to do and would not report them.
+        foreach (var (type, reason, message) in notable)
+        {
+            await Events.RecordAsync(store, type, reason, message, ct).ConfigureAwait(false);
+        }
+        notable.Clear();
+
+        var previous = store.Status;
+        var updated = await Status.UpdateAsync<ObjectStore, ObjectStoreSpec, ObjectStoreStatus>(store, s =>
+        {
+            s.Phase = conditions.Phase;
+            s.Conditions = conditions.Apply(s.Conditions, (type, ok, reason, message) => Status.Condition(store, type, ok, reason, message), Status.Now);
+            s.Endpoints = new ObjectStoreEndpoints { S3 = ObjectStoreResources.Endpoint(store, server.Enabled) };
+            s.Certificates = inventory;
+            s.KeyServerIdentity = kms.Identity;
+            s.ClientSecretName = credentials.Ok ? Names.ClientSecret(name) : null;
+        }, ct).ConfigureAwait(false);
+        expiry.Set(ObjectStore.KindName, ns, name, inventory.Where(c => c.NotAfter is not null).Select(c => (c.Name, c.SecretName ?? "", c.NotAfter!.Value)));
+
+        if (previous?.KeyServerIdentity is { } oldIdentity && kms.Identity is { } newIdentity && oldIdentity != newIdentity)
+        {
+            notable.Add(("Normal", "IdentityChanged", $"Key-server identity changed from {oldIdentity} to {newIdentity}."));
+        }
+        notable.AddRange(Transitions(previous?.Conditions, updated.Status?.Conditions));
+        foreach (var (type, reason, message) in notable)
+        {
+            await Events.RecordAsync(updated, type, reason, message, ct).ConfigureAwait(false);
+        }
+
+        if (!conditions.Ready)
+        {
+            return ReconcileResult.RequeueAfter(settings.PendingRequeue);
+        }
+        var next = new[] { server.NextCheck, kms.NextCheck }.Where(d => d is not null).Select(d => d!.Value - now).DefaultIfEmpty(settings.MaxRequeue).Min();
+        return ReconcileResult.RequeueAfter(Clamp(next));
+    }
+
+    private TimeSpan Clamp(TimeSpan delay) =>
+        delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay > settings.MaxRequeue ? settings.MaxRequeue : delay;
+
+    private sealed record Credentials(bool Ok, string SecretName, string AccessKey, string SecretKey, string Message);
+
+    private async Task<Credentials> CredentialsAsync(ObjectStore store, CancellationToken ct)
+    {
+        var ns = store.Metadata.NamespaceProperty;
+        if (store.Spec.Credentials?.SecretRef?.Name is { Length: > 0 } referenced)
+        {
+            var secret = await LeafCertificates.ReadAsync(client, ns, referenced, ct).ConfigureAwait(false);
+            var access = LeafCertificates.Get(secret, "accessKey");
+            var key = LeafCertificates.Get(secret, "secretKey");
+            return secret is null
+                ? new(false, referenced, "", "", $"Secret {referenced} (spec.credentials.secretRef) does not exist.")
+                : access is null || key is null
+                    ? new(false, referenced, "", "", $"Secret {referenced} must have keys accessKey and secretKey.")
+                    : new(true, referenced, access, key, "");
+        }
+        var generatedName = Names.CredentialsSecret(store.Metadata.Name);
+        var existing = await LeafCertificates.ReadAsync(client, ns, generatedName, ct).ConfigureAwait(false);
+        if (LeafCertificates.Get(existing, "accessKey") is { } a && LeafCertificates.Get(existing, "secretKey") is { } s)
+        {
+            return new(true, generatedName, a, s, "");
+        }
+        var accessKey = RandomString(20, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+        var secretKey = RandomString(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+        await children.ApplyAsync(ObjectStoreResources.GeneratedCredentials(store, accessKey, secretKey), ct).ConfigureAwait(false);
+        await Events.NormalAsync(store, "CredentialsGenerated", $"Generated root credentials in Secret {generatedName}.", ct).ConfigureAwait(false);
+        return new(true, generatedName, accessKey, secretKey, "");
+    }
+
+    private sealed record KmsState(KeyServerConnection? Connection, string? Identity, DateTime? NextCheck);
+
+    private async Task<KmsState> KeyServerAsync(ObjectStore store, ConditionSet conditions, List<CertificateStatus> inventory, List<(string, string, string)> notable, CancellationToken ct)
+    {
+        if (store.Spec.Encryption is not { } encryption)
+        {
+            const string message = "spec.encryption is not set: SSE-S3, SSE-KMS and auto-encryption are unavailable.";
+            conditions.Condition(ConditionNames.KeyServerReady, false, ConditionNames.ReasonNotConfigured, message, required: false);
+            conditions.Condition(ConditionNames.EncryptionReady, false, ConditionNames.ReasonNotConfigured, message, required: false);
+            return new(null, null, null);
+        }
+        var ns = store.Metadata.NamespaceProperty;
+        var name = store.Metadata.Name;
+        var ksNamespace = encryption.KeyServerRef.Namespace ?? ns;
+        var ksName = encryption.KeyServerRef.Name;
+        var connection = new KeyServerConnection(KeyServerResources.Endpoint(ksName, ksNamespace), encryption.KeyName, Names.KeyServerClientSecret(name));
+
+        var keyServer = await new ResourceClient<KeyServer>(client).GetAsync(ksNamespace, ksName, ct).ConfigureAwait(false);
+        if (keyServer is null)
+        {
+            var missing = $"KeyServer {ksNamespace}/{ksName} does not exist.";
+            conditions.Condition(ConditionNames.KeyServerReady, false, ConditionNames.ReasonKeyServerNotFound, missing);
+            conditions.Condition(ConditionNames.EncryptionReady, false, ConditionNames.ReasonKeyServerNotReady, missing);
+            return new(null, store.Status?.KeyServerIdentity, null);
+        }
+
+        // The client certificate only proves the identity (the key server pins SHA-256 of the public
+        // key), so it comes from the namespace CA in every TLS mode, and renewals keep the key.
+        var ksBundle = await ReadBundleAsync(ksNamespace, Names.CaBundleConfigMap(ksName), ct).ConfigureAwait(false);
+        var ca = await cas.EnsureAsync(ns, ct).ConfigureAwait(false);
+        if (ca.Rotated)
+        {
+            notable.Add(("Normal", "CARotated", $"The namespace CA in Secret {Names.NamespaceCaSecret} rolled over; the old CA stays in the bundle until it expires."));
+        }
+        var request = new LeafRequest("kes-client", connection.ClientSecret, null, $"objectstore:{ns}/{name}", settings.DefaultLeafValidity, null, KeepKey: true, ObjectStoreResources.LabelsOf(store));
+        var leaf = await leaves.EnsureAsync(store, request, ca with { Bundle = ksBundle ?? "" }, ct).ConfigureAwait(false);
+        ca.Signer.Dispose();
+        using var certificate = leaf.Certificate;
+        var identity = leaf.Facts.Identity;
+        inventory.Add(leaf.Facts.ToStatus("kes-client", connection.ClientSecret, null));
+        if (leaf.Action != LeafAction.Keep)
+        {
+            notable.Add(("Normal", leaf.Action == LeafAction.Issue ? "CertificateIssued" : "CertificateRenewed",
+                $"Key-server client certificate in Secret {connection.ClientSecret} {(leaf.Action == LeafAction.Issue ? "issued" : "renewed")} ({leaf.Reason}); identity {identity}."));
+        }
+        var nextCheck = leaf.Facts.RenewalTime(null);
+
+        var ksReady = Conditions.Find(keyServer.Status?.Conditions, ConditionTypes.Ready);
+        var admission = keyServer.Status?.Identities?.FirstOrDefault(i => i.ObjectStore == $"{ns}/{name}" && i.Identity == identity);
+        var admitted = admission is not null;
+        if (ksReady?.Status != "True" || ksBundle is null)
+        {
+            var message = $"KeyServer {ksNamespace}/{ksName} is not ready: {ksReady?.Reason ?? "no status yet"}{(ksReady?.Message is { Length: > 0 } m ? " - " + m : "")}";
+            conditions.Condition(ConditionNames.KeyServerReady, false, ConditionNames.ReasonKeyServerNotReady, message);
+            conditions.Condition(ConditionNames.EncryptionReady, false, ConditionNames.ReasonKeyServerNotReady, message);
+            return new(connection, identity, nextCheck);
+        }
+        if (!admitted)
+        {
+            var message = $"Waiting for KeyServer {ksNamespace}/{ksName} to admit identity {identity}.";
+            conditions.Condition(ConditionNames.KeyServerReady, false, ConditionNames.ReasonIdentityPending, message);
+            conditions.Condition(ConditionNames.EncryptionReady, false, ConditionNames.ReasonKeyServerNotReady, message);
+            return new(connection, identity, nextCheck);
+        }
+        conditions.Condition(ConditionNames.KeyServerReady, true, ConditionNames.ReasonIdentityAdmitted,
+            $"Identity {identity} is admitted by KeyServer {ksNamespace}/{ksName} for key {encryption.KeyName}.");
+
+        var trusted = CaBundle.Parse(ksBundle);
+        var result = await probe.CheckAsync(new KeyServerProbeRequest(new Uri(connection.Endpoint), certificate, trusted, encryption.KeyName), ct).ConfigureAwait(false);
+        foreach (var c in trusted)
+        {
+            c.Dispose();
+        }
+        var mode = encryption.Auto?.Mode ?? AutoEncryptionMode.Off;
+        var autoText = mode == AutoEncryptionMode.Off
+            ? "auto-encryption off"
+            : $"auto-encryption {(mode == AutoEncryptionMode.SseKms ? "SSE-KMS" : "SSE-S3")}{(encryption.Auto?.Enforce == true ? ", enforced" : "")}";
+        // Right after admission the key server may not have reloaded its policy yet: a denial then is
+        // expected and only waiting, not a failure.
+        var propagating = result.Reason == KeyServerProbeResult.ReasonPermissionDenied
+            && admission?.AdmittedAt is { } admittedAt && time.GetUtcNow().UtcDateTime < admittedAt + settings.PolicyPropagation;
+        conditions.Condition(ConditionNames.EncryptionReady, result.Success, propagating ? ConditionNames.ReasonPolicyPropagating : result.Reason,
+            result.Success ? $"{result.Message} ({autoText})."
+                : propagating ? $"Identity admitted at {admission!.AdmittedAt:O}; waiting for the key server to load its policy ({result.Message})." : result.Message,
+            failed: !result.Success && !propagating && result.Reason is KeyServerProbeResult.ReasonPermissionDenied or KeyServerProbeResult.ReasonFailed);
+        return new(connection, identity, nextCheck);
+    }
+
+    private async Task<string?> ReadBundleAsync(string ns, string name, CancellationToken ct)
+    {
+        try
+        {
+            var map = await client.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: ct).ConfigureAwait(false);
+            return map.Data?.TryGetValue("ca.crt", out var pem) == true && pem.Length > 0 ? pem : null;
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (KubeErrors.IsNotFound(e))
+        {
+            return null;
+        }
+    }
+
+    private async Task<V1StatefulSet> ApplyStatefulSetAsync(ObjectStore store, V1StatefulSet desired, List<(string, string, string)> notable, CancellationToken ct)
+    {
+        var existing = await ReadStatefulSetAsync(client, store.Metadata.NamespaceProperty, store.Metadata.Name, ct).ConfigureAwait(false);
+        KeepImmutableClaims(existing, desired, store, notable);
+        var applied = await children.Apply.ApplyAsync(desired, ct).ConfigureAwait(false);
+        if (existing?.Spec?.Template?.Metadata?.Annotations?.TryGetValue(Labels.ConfigHashAnnotation, out var old) == true
+            && old != desired.Spec.Template.Metadata.Annotations[Labels.ConfigHashAnnotation])
+        {
+            notable.Add(("Normal", "ConfigurationChanged", $"Configuration read at start changed; rolling StatefulSet {desired.Metadata.Name}."));
+        }
+        return applied;
+    }
+
+    /// <summary>volumeClaimTemplates are immutable: keep the live ones and say so instead of failing every apply.</summary>
+    internal static void KeepImmutableClaims<TOwner>(V1StatefulSet? existing, V1StatefulSet desired, TOwner owner, List<(string, string, string)> notable)
+        where TOwner : IKubernetesObject<V1ObjectMeta>
+    {
+        if (existing?.Spec?.VolumeClaimTemplates is not { Count: > 0 } live)
+        {
+            return;
+        }
+        var before = live[0].Spec?.Resources?.Requests?.TryGetValue("storage", out var l) == true ? l.ToString() : null;
+        var after = desired.Spec.VolumeClaimTemplates?.FirstOrDefault()?.Spec?.Resources?.Requests?.TryGetValue("storage", out var d) == true ? d.ToString() : null;
+        desired.Spec.VolumeClaimTemplates = [.. live.Select(t => new V1PersistentVolumeClaim { Metadata = new V1ObjectMeta { Name = t.Metadata.Name, Labels = t.Metadata.Labels }, Spec = t.Spec })];
+        if (before != after && after is not null)
+        {
+            notable.Add(("Warning", "VolumeResizeNotApplied", $"StatefulSet volume claim templates are immutable: existing claims keep {before}; resize the PersistentVolumeClaims directly to get {after}."));
+        }
+    }
+
+    internal static async Task<V1StatefulSet?> ReadStatefulSetAsync(IKubernetes client, string ns, string name, CancellationToken ct)
+    {
+        try
+        {
+            return await client.AppsV1.ReadNamespacedStatefulSetAsync(name, ns, cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (KubeErrors.IsNotFound(e))
+        {
+            return null;
+        }
+    }
+
+    // Expected stages of a rollout, not news: no Event for entering them.
+    private static readonly HashSet<string> WaitingReasons =
+    [
+        ConditionNames.ReasonIdentityPending, ConditionNames.ReasonPolicyPropagating, ConditionNames.ReasonKeyServerNotReady,
+        ConditionNames.ReasonWorkloadNotReady, ConditionNames.ReasonTlsNotReady, Certificates.TlsOutcome.ReasonCertificatePending,
+    ];
+
+    /// <summary>Condition flips worth an Event (Ready and the encryption preflight).</summary>
+    internal static IEnumerable<(string, string, string)> Transitions(IReadOnlyList<V1Condition>? before, IReadOnlyList<V1Condition>? after)
+    {
+        foreach (var type in new[] { ConditionTypes.Ready, ConditionNames.EncryptionReady, ConditionNames.TlsReady, ConditionNames.KeyServerReady })
+        {
+            var old = Conditions.Find(before, type);
+            var now = Conditions.Find(after, type);
+            if (now is null || (old?.Status == now.Status && old?.Reason == now.Reason) || now.Reason is ConditionNames.ReasonNotConfigured || WaitingReasons.Contains(now.Reason))
+            {
+                continue;
+            }
+            yield return (now.Status == "True" ? "Normal" : "Warning", now.Status == "True" ? type : now.Reason, now.Message ?? "");
+        }
+    }
+
+    protected override async Task<ReconcileResult> FinalizeAsync(ObjectStore store, CancellationToken ct)
+    {
+        var ns = store.Metadata.NamespaceProperty;
+        expiry.Remove(ObjectStore.KindName, ns, store.Metadata.Name);
+        if ((store.Spec?.DeletionPolicy ?? DeletionPolicy.Retain) != DeletionPolicy.Delete)
+        {
+            return ReconcileResult.Done;
+        }
+        // Claims made from volumeClaimTemplates are not owned by the StatefulSet, so GC leaves them.
+        var selector = $"{Labels.Name}={Labels.ObjectStoreApp},{Labels.Instance}={store.Metadata.Name}";
+        var claims = await client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns, labelSelector: selector, cancellationToken: ct).ConfigureAwait(false);
+        foreach (var claim in claims.Items)
+        {
+            try
+            {
+                await client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync(claim.Metadata.Name, ns, cancellationToken: ct).ConfigureAwait(false);
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (KubeErrors.IsNotFound(e))
+            {
+            }
+        }
+        if (claims.Items.Count > 0)
+        {
+            LogClaimsDeleted(claims.Items.Count, ns, store.Metadata.Name);
+        }
         return ReconcileResult.Done;
     }
+
+    private static string RandomString(int length, string alphabet) =>
+        string.Create(length, alphabet, (span, chars) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = chars[RandomNumberGenerator.GetInt32(chars.Length)];
+            }
+        });
+
+    [LoggerMessage(40, LogLevel.Information, "Deleted {Count} PersistentVolumeClaims of ObjectStore {Namespace}/{Name} (deletionPolicy Delete)")]
+    private partial void LogClaimsDeleted(int count, string @namespace, string name);
 
     /// <summary>Secrets and ConfigMaps the spec names; a change to any of them re-reconciles the store.</summary>
     public static IEnumerable<ObjectKey> ReferencedSecrets(ObjectStore store)
@@ -27,6 +373,11 @@ public sealed class ObjectStoreController(FinalizerClient finalizers, StatusWrit
         if (spec?.Credentials?.SecretRef?.Name is { Length: > 0 } credentials)
         {
             yield return new(ns, credentials);
+        }
+        if (spec?.Tls?.Mode == TlsMode.CertManager)
+        {
+            // Written by cert-manager, not by us: not owned, so watched by name.
+            yield return new(ns, Names.ServerTlsSecret(store.Metadata.Name));
         }
         foreach (var secret in spec?.Tls?.External?.SecretRefs ?? [])
         {
@@ -57,7 +408,13 @@ public sealed class ObjectStoreController(FinalizerClient finalizers, StatusWrit
         {
             cas = cas.Append(gatewayCa);
         }
-        return cas.Where(c => c.Kind == ReferenceKind.ConfigMap).Select(c => new ObjectKey(ns, c.Name));
+        var keys = cas.Where(c => c.Kind == ReferenceKind.ConfigMap).Select(c => new ObjectKey(ns, c.Name)).ToList();
+        if (store.Spec?.Encryption?.KeyServerRef is { Name.Length: > 0 } ks)
+        {
+            // The key server's CA bundle is copied into our client Secret; a rollover must reach it.
+            keys.Add(new ObjectKey(ks.Namespace ?? ns, Names.CaBundleConfigMap(ks.Name)));
+        }
+        return keys;
     }
 
     public static IEnumerable<ObjectKey> ReferencedKeyServers(ObjectStore store)

@@ -8,7 +8,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using StorageOperator.Operator.Certificates;
 using StorageOperator.Operator.Controllers;
+using StorageOperator.Operator.Controllers.Events;
+using StorageOperator.Operator.Controllers.Probes;
 using StorageOperator.Operator.Runtime.Apply;
 using StorageOperator.Operator.Runtime.Client;
 using StorageOperator.Operator.Runtime.Hosting;
@@ -22,7 +25,8 @@ namespace StorageOperator.Operator.Hosting;
 /// <summary>Composition root of <c>storage-operator run</c>; tests build the same app in-process.</summary>
 public static class OperatorApp
 {
-    public static WebApplication Build(OperatorOptions options, Action<ILoggingBuilder>? logging = null)
+    /// <param name="services">replaces registrations after the defaults (tests inject a clock and a key-server probe).</param>
+    public static WebApplication Build(OperatorOptions options, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -38,9 +42,19 @@ public static class OperatorApp
         builder.Services.AddSingleton(new ControllerHostOptions { Namespace = options.Namespace, Workers = options.Workers });
         builder.Services.AddSingleton<OperatorTelemetry>();
         builder.Services.AddSingleton<ControllerHost>();
-        builder.Services.AddSingleton(sp => new StatusWriter(sp.GetRequiredService<IKubernetes>()));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => ReconcileSettings.FromEnvironment());
+        builder.Services.AddSingleton(sp => new StatusWriter(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new FinalizerClient(sp.GetRequiredService<IKubernetes>()));
         builder.Services.AddSingleton(sp => new ServerSideApply(sp.GetRequiredService<IKubernetes>()));
+        builder.Services.AddSingleton<ChildWriter>();
+        builder.Services.AddSingleton<CertificateIssuer>();
+        builder.Services.AddSingleton<NamespaceCaStore>();
+        builder.Services.AddSingleton<LeafCertificates>();
+        builder.Services.AddSingleton<TlsProvisioner>();
+        builder.Services.AddSingleton<EventRecorder>();
+        builder.Services.AddSingleton<CertificateExpiryMetrics>();
+        builder.Services.AddSingleton<IKeyServerProbe>(_ => new KesKeyServerProbe());
         builder.Services.AddSingleton<ObjectStoreController>();
         builder.Services.AddSingleton<KeyServerController>();
         builder.Services.AddSingleton(new LeaderElectionOptions
@@ -49,6 +63,7 @@ public static class OperatorApp
         });
         builder.Services.AddSingleton<LeaderElection>();
         builder.Services.AddHostedService<OperatorService>();
+        services?.Invoke(builder.Services);
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(m => m.AddMeter(OperatorTelemetry.Name).AddPrometheusExporter())

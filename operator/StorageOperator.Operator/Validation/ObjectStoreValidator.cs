@@ -35,9 +35,10 @@ public static partial class ObjectStoreValidator
             {
                 errors.Add(new("spec.encryption.keyName", "required"));
             }
-            else if (!KeyName().IsMatch(enc.KeyName))
+            else if (!KeyName().IsMatch(enc.KeyName) || enc.KeyName.EndsWith('-'))
             {
-                errors.Add(new("spec.encryption.keyName", $"\"{enc.KeyName}\" must be 1-80 characters of letters, digits, '.', '_' or '-'"));
+                // The key server's (KES's) rule: letters, digits, '_' and '-', not starting or ending with '-'.
+                errors.Add(new("spec.encryption.keyName", $"\"{enc.KeyName}\" must be 1-80 characters of letters, digits, '_' or '-', not starting or ending with '-'"));
             }
         }
 
@@ -81,7 +82,7 @@ public static partial class ObjectStoreValidator
         return errors;
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_-]{0,79}$")]
     private static partial Regex KeyName();
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]

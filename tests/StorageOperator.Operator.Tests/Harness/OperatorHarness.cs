@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StorageOperator.KubeEmulator.Hosting;
 using StorageOperator.KubeEmulator.Json;
@@ -24,11 +25,20 @@ public sealed class OperatorHarness : IAsyncDisposable
     private static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(30);
     private readonly string _directory;
 
-    private OperatorHarness(KubeApiEmulator emulator, IKubernetes client, string directory)
+    private readonly ITestOutputHelper _output;
+    private readonly OperatorOptions _options;
+    private readonly Action<IServiceCollection>? _services;
+    private CancellationTokenSource? _kubelet;
+    private Task? _kubeletTask;
+
+    private OperatorHarness(KubeApiEmulator emulator, IKubernetes client, string directory, ITestOutputHelper output, OperatorOptions options, Action<IServiceCollection>? services)
     {
         Emulator = emulator;
         Client = client;
         _directory = directory;
+        _output = output;
+        _options = options;
+        _services = services;
     }
 
     public KubeApiEmulator Emulator { get; }
@@ -42,25 +52,110 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     public string MetricsUrl => Operator!.Urls.First();
 
-    public static async Task<OperatorHarness> StartAsync(ITestOutputHelper output, OperatorOptions? options = null)
+    /// <param name="services">overrides of the operator's registrations (clock, key-server probe, settings).</param>
+    public static async Task<OperatorHarness> StartAsync(ITestOutputHelper output, OperatorOptions? options = null, Action<IServiceCollection>? services = null)
     {
         var emulator = await KubeApiEmulator.StartAsync();
         var directory = Directory.CreateTempSubdirectory("operator-harness-").FullName;
-        var harness = new OperatorHarness(emulator, KubeClientFactory.Create(emulator.ClientConfiguration), directory);
+        var harness = new OperatorHarness(emulator, KubeClientFactory.Create(emulator.ClientConfiguration), directory, output, options ?? new OperatorOptions(), services);
         emulator.WriteKubeconfig(harness.KubeconfigPath);
         await harness.InstallCrdsAsync();
+        await harness.StartOperatorAsync();
+        return harness;
+    }
 
+    private async Task StartOperatorAsync()
+    {
         var app = OperatorApp.Build(
-            (options ?? new OperatorOptions()) with { Kubeconfig = harness.KubeconfigPath, MetricsAddress = "127.0.0.1:0" },
+            _options with { Kubeconfig = KubeconfigPath, MetricsAddress = "127.0.0.1:0" },
             logging =>
             {
                 logging.ClearProviders();
-                logging.AddProvider(new XunitLoggerProvider(output));
-            });
+                logging.AddProvider(new XunitLoggerProvider(_output));
+            },
+            _services);
         await app.StartAsync();
-        harness.Operator = app;
-        return harness;
+        Operator = app;
     }
+
+    /// <summary>Stops the operator (in-flight reconciles get the drain timeout) and starts a fresh one on the same cluster.</summary>
+    public async Task RestartOperatorAsync()
+    {
+        await StopOperatorAsync();
+        await StartOperatorAsync();
+    }
+
+    public async Task StopOperatorAsync()
+    {
+        if (Operator is not null)
+        {
+            await Operator.StopAsync();
+            await Operator.DisposeAsync();
+            Operator = null;
+        }
+    }
+
+    /// <summary>
+    /// Plays the StatefulSet controller and kubelet the emulator does not run: every StatefulSet whose
+    /// status lags its generation is marked rolled out with all replicas ready.
+    /// </summary>
+    public void RunStatefulSetController()
+    {
+        _kubelet = new CancellationTokenSource();
+        var ct = _kubelet.Token;
+        _kubeletTask = Task.Run(async () =>
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    var sets = await Client.AppsV1.ListStatefulSetForAllNamespacesAsync(cancellationToken: ct);
+                    foreach (var set in sets.Items.Where(s => (s.Status?.ObservedGeneration ?? 0) < (s.Metadata.Generation ?? 0)))
+                    {
+                        await MarkStatefulSetReadyAsync(set.Metadata.Name, set.Metadata.NamespaceProperty);
+                    }
+                    await Task.Delay(100, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
+                {
+                    // A conflicting write or a restart; the next round catches up.
+                }
+            }
+        });
+    }
+
+    public async Task MarkStatefulSetReadyAsync(string name, string ns = "default")
+    {
+        var set = await Client.AppsV1.ReadNamespacedStatefulSetAsync(name, ns);
+        var replicas = set.Spec.Replicas ?? 1;
+        var revision = $"{name}-{set.Metadata.Generation}";
+        var patch = new
+        {
+            status = new
+            {
+                observedGeneration = set.Metadata.Generation,
+                replicas,
+                readyReplicas = replicas,
+                availableReplicas = replicas,
+                updatedReplicas = replicas,
+                currentReplicas = replicas,
+                currentRevision = revision,
+                updateRevision = revision,
+            },
+        };
+        await Client.AppsV1.PatchNamespacedStatefulSetStatusAsync(new V1Patch(KubernetesJson.Serialize(patch), V1Patch.PatchType.MergePatch), name, ns);
+    }
+
+    /// <summary>Events are written after the status they describe; wait for one instead of reading once.</summary>
+    public Task<Corev1Event> WaitForEvent(string name, string reason, string ns = "default") =>
+        Poll.UntilAsync(async () => (await EventsFor(name, ns)).FirstOrDefault(e => e.Reason == reason), _ => true, $"event {reason} for {ns}/{name}", DefaultDeadline);
+
+    public async Task<IReadOnlyList<Corev1Event>> EventsFor(string name, string ns = "default") =>
+        [.. (await Client.CoreV1.ListNamespacedEventAsync(ns)).Items.Where(e => e.InvolvedObject?.Name == name)];
 
     private async Task InstallCrdsAsync()
     {
@@ -97,6 +192,9 @@ public sealed class OperatorHarness : IAsyncDisposable
                     break;
                 case "v1/ConfigMap":
                     await Create(KubernetesJson.Deserialize<V1ConfigMap>(json));
+                    break;
+                case "v1/PersistentVolumeClaim":
+                    await Create(KubernetesJson.Deserialize<V1PersistentVolumeClaim>(json));
                     break;
                 default:
                     throw new NotSupportedException($"harness cannot apply {document["apiVersion"]}/{document["kind"]}");
@@ -160,11 +258,13 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Operator is not null)
+        if (_kubelet is not null)
         {
-            await Operator.StopAsync();
-            await Operator.DisposeAsync();
+            await _kubelet.CancelAsync();
+            await _kubeletTask!;
+            _kubelet.Dispose();
         }
+        await StopOperatorAsync();
         Client.Dispose();
         await Emulator.DisposeAsync();
         try

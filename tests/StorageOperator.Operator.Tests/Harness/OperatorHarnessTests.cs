@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using StorageOperator.Operator.Api.V1Alpha1;
+using StorageOperator.Operator.Controllers;
 using StorageOperator.Operator.Hosting;
 using StorageOperator.Operator.Runtime.Status;
 using Xunit;
@@ -29,7 +30,7 @@ public sealed class OperatorHarnessTests(ITestOutputHelper output)
         await using var harness = await OperatorHarness.StartAsync(output);
         await harness.ApplyYamlAsync(ValidStore);
 
-        var store = await harness.WaitForCondition<ObjectStore>("store", ConditionTypes.Ready, "False", ConditionTypes.ReasonReconcilePending);
+        var store = await harness.WaitForCondition<ObjectStore>("store", ConditionTypes.Ready, "False", ConditionNames.ReasonWorkloadNotReady);
         Assert.Contains(ApiGroup.Finalizer, store.Metadata.Finalizers);
         Assert.Equal("True", Conditions.Find(store.Status!.Conditions, ConditionTypes.Progressing)?.Status);
         Assert.Equal("Progressing", store.Status.Phase);
@@ -88,7 +89,7 @@ public sealed class OperatorHarnessTests(ITestOutputHelper output)
 
         // Fixing the spec is a new generation and recovers without a restart.
         await harness.MergePatch<ObjectStore>("broken", new { spec = new { tls = new { mode = "SelfSignedCA", selfSignedCA = new { renewBefore = "20m" } } } });
-        await harness.WaitForCondition<ObjectStore>("broken", ConditionTypes.Ready, "False", ConditionTypes.ReasonReconcilePending);
+        await harness.WaitForCondition<ObjectStore>("broken", ConditionTypes.Ready, "False", ConditionNames.ReasonWorkloadNotReady);
     }
 
     [Fact]
@@ -129,7 +130,7 @@ public sealed class OperatorHarnessTests(ITestOutputHelper output)
         Assert.True(lease.Spec.LeaseDurationSeconds > 0);
 
         await harness.ApplyYamlAsync(ValidStore);
-        await harness.WaitForCondition<ObjectStore>("store", ConditionTypes.Ready, "False", ConditionTypes.ReasonReconcilePending);
+        await harness.WaitForCondition<ObjectStore>("store", ConditionTypes.Ready, "False", ConditionNames.ReasonWorkloadNotReady);
 
         // Graceful shutdown hands the Lease back instead of letting it run out.
         await harness.Operator!.StopAsync();

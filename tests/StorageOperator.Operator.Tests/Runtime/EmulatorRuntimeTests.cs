@@ -124,7 +124,7 @@ public sealed class EmulatorRuntimeTests
             ActivityStopped = spans.Enqueue,
         };
         System.Diagnostics.ActivitySource.AddActivityListener(listener);
-        var host = new ControllerHost(client, new ControllerHostOptions { Namespace = "default", Informer = Fast }, new OperatorTelemetry(), NullLoggerFactory.Instance);
+        var host = new ControllerHost(client, new ControllerHostOptions { Namespace = "default", Informer = Fast }, new OperatorTelemetry(Support.IsolatedMeters.Factory()), NullLoggerFactory.Instance);
         host.AddController("ObjectStore", reconciler)
             .Owns<V1ConfigMap>()
             .Watches<V1Secret>(store => store.Spec.Credentials?.SecretRef is { } r ? [new ObjectKey("default", r.Name)] : []);
@@ -274,7 +274,7 @@ public sealed class EmulatorRuntimeTests
         using var client = KubeClientFactory.Create(emulator.ClientConfiguration);
         await new ResourceClient<V1ConfigMap>(client).CreateAsync(ConfigMap("slow"), default);
         var reconciler = new BlockingReconciler();
-        var host = new ControllerHost(client, new ControllerHostOptions { Namespace = "default", Informer = Fast }, new OperatorTelemetry(), NullLoggerFactory.Instance);
+        var host = new ControllerHost(client, new ControllerHostOptions { Namespace = "default", Informer = Fast }, new OperatorTelemetry(Support.IsolatedMeters.Factory()), NullLoggerFactory.Instance);
         var controller = host.AddController("ConfigMap", reconciler);
         using var cts = new CancellationTokenSource();
         var run = host.RunAsync(cts.Token);

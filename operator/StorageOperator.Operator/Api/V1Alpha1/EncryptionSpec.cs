@@ -11,7 +11,7 @@ public sealed class EncryptionSpec
 
     [Required]
     [Description("Default key name for SSE-S3 and for SSE-KMS requests without a key id.")]
-    [Pattern(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")]
+    [Pattern(@"^[A-Za-z0-9_][A-Za-z0-9_-]{0,79}$")]
     public string KeyName { get; set; } = "";
 
     [Description("Encryption of objects written without SSE headers.")]

@@ -16,4 +16,7 @@ public sealed class IdentityStatus
 
     [Description("The policy the identity is bound to.")]
     public string? Policy { get; set; }
+
+    [Description("When the operator wrote the identity into the key server's config; pods pick it up within the kubelet's sync period.")]
+    public DateTime? AdmittedAt { get; set; }
 }

@@ -16,4 +16,11 @@ public sealed class ObjectStoreStatus : IHasConditions
     public ObjectStoreEndpoints? Endpoints { get; set; }
 
     public List<CertificateStatus>? Certificates { get; set; }
+
+    [Description("Key-server identity of this store's client certificate (hex SHA-256 of its public key).")]
+    [Pattern("^[0-9a-f]{64}$")]
+    public string? KeyServerIdentity { get; set; }
+
+    [Description("Secret with endpoint, CA bundle and credentials for clients such as backup jobs.")]
+    public string? ClientSecretName { get; set; }
 }
