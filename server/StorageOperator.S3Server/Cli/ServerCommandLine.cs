@@ -2,10 +2,18 @@ using StorageOperator.S3Server.Hosting;
 
 namespace StorageOperator.S3Server.Cli;
 
-/// <summary>Arguments of <c>storage-server server DATA_DIR [--address :9000] [--certs-dir DIR] [--domain D]</c>.</summary>
-public sealed record ServerCommandLine(string DataDirectory, string Address, string? CertsDirectory, string? Domain)
+/// <summary>
+/// Arguments of <c>storage-server server DATA_DIR [--address :9000] [--certs-dir DIR] [--domain D]</c>, and of
+/// <c>storage-server gateway s3 [ENDPOINT] [...]</c> where the one positional argument is the backend endpoint.
+/// </summary>
+/// <param name="DataDirectory">the positional argument: DATA_DIR (or ENDPOINT); null only when not required.</param>
+public sealed record ServerCommandLine(string? DataDirectory, string Address, string? CertsDirectory, string? Domain)
 {
-    public static ServerCommandLine Parse(IReadOnlyList<string> args)
+    public static ServerCommandLine Parse(IReadOnlyList<string> args) => Parse(args, "DATA_DIR", required: true);
+
+    /// <param name="positionalName">what the positional argument is called in messages.</param>
+    /// <param name="required">whether the positional argument must be present.</param>
+    public static ServerCommandLine Parse(IReadOnlyList<string> args, string positionalName, bool required)
     {
         string? data = null;
         var address = ":9000";
@@ -37,7 +45,7 @@ public sealed record ServerCommandLine(string DataDirectory, string Address, str
 
                     if (data is not null)
                     {
-                        throw new ConfigurationException($"Only one DATA_DIR is supported (got '{data}' and '{a}').");
+                        throw new ConfigurationException($"Only one {positionalName} is supported (got '{data}' and '{a}').");
                     }
 
                     data = a;
@@ -45,6 +53,11 @@ public sealed record ServerCommandLine(string DataDirectory, string Address, str
             }
         }
 
-        return new ServerCommandLine(data ?? throw new ConfigurationException("DATA_DIR is required."), address, certs, domain);
+        if (required && data is null)
+        {
+            throw new ConfigurationException($"{positionalName} is required.");
+        }
+
+        return new ServerCommandLine(data, address, certs, domain);
     }
 }

@@ -130,6 +130,23 @@ public sealed class BucketHandlers(IStorageBackend backend, S3ServerSettings set
         }));
     }
 
+    public async Task<S3Result> GetUnsetConfigurationAsync(S3RequestContext ctx)
+    {
+        await RequireBucketAsync(ctx).ConfigureAwait(false);
+        var code = ctx.Route.Detail switch
+        {
+            "cors" => S3ErrorCode.NoSuchCORSConfiguration,
+            "lifecycle" => S3ErrorCode.NoSuchLifecycleConfiguration,
+            "object-lock" => S3ErrorCode.ObjectLockConfigurationNotFoundError,
+            "policy" => S3ErrorCode.NoSuchBucketPolicy,
+            "replication" => S3ErrorCode.ReplicationConfigurationNotFoundError,
+            "tagging" => S3ErrorCode.NoSuchTagSet,
+            "website" => S3ErrorCode.NoSuchWebsiteConfiguration,
+            _ => S3ErrorCode.NotImplemented,
+        };
+        throw new S3Exception(code) { ExtraElements = [new("BucketName", ctx.Bucket)] };
+    }
+
     private async Task RequireBucketAsync(S3RequestContext ctx)
     {
         if (await backend.GetBucketAsync(ctx.Bucket, ctx.Aborted).ConfigureAwait(false) is null)

@@ -34,7 +34,10 @@ public sealed class CopyHandlers(IStorageBackend backend, SseObjectCodec sse)
         var sameObject = source.Bucket == ctx.Bucket && source.Key == ctx.Key;
         var encryptionChange = SseRequestParser.HasCustomerHeaders(ctx.Request.Headers, copySource: false)
             || ctx.Request.Headers.ContainsKey(SseHeaderNames.ServerSideEncryption);
-        if (sameObject && directive != "REPLACE" && requestedAlgorithm is null && !encryptionChange)
+        // a storage-class header makes the in-place copy a legal rewrite (rclone settier, AWS's documented way to
+        // change an object's class); we keep one class, so the object is rewritten as it is
+        var storageClassChange = ctx.Request.Headers.ContainsKey("x-amz-storage-class");
+        if (sameObject && directive != "REPLACE" && requestedAlgorithm is null && !encryptionChange && !storageClassChange)
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, SelfCopyMessage);
         }

@@ -13,6 +13,7 @@ using StorageOperator.S3Server.Observability;
 using StorageOperator.S3Server.Pipeline;
 using StorageOperator.Storage;
 using StorageOperator.Storage.FileSystem;
+using StorageOperator.Storage.S3Gateway;
 using StorageOperator.Tls;
 
 namespace StorageOperator.S3Server.Hosting;
@@ -20,7 +21,8 @@ namespace StorageOperator.S3Server.Hosting;
 /// <summary>Builds the storage server's web application: Kestrel limits, TLS from the certs folder, services, the S3 pipeline.</summary>
 public static class S3ServerHost
 {
-    /// <param name="backend">null: the filesystem backend on <see cref="S3ServerOptions.DataDirectory"/>.</param>
+    /// <param name="backend">null: the S3 gateway when <see cref="S3ServerOptions.Gateway"/> is set, else the filesystem backend on
+    /// <see cref="S3ServerOptions.DataDirectory"/>. A given backend stays the caller's to dispose.</param>
     /// <param name="configureLogging">optional logging override (tests lower the level).</param>
     /// <param name="sse">KMS client and encryption policy (null: no KMS; SSE-C still works). The server disposes it when it stops.</param>
     public static WebApplication Build(S3ServerOptions options, IStorageBackend? backend = null, Action<ILoggingBuilder>? configureLogging = null,
@@ -69,10 +71,20 @@ public static class S3ServerHost
         {
             services.AddSingleton(backend);
         }
+        else if (options.Gateway is { } gateway)
+        {
+            // created by the container, so disposed with it
+            services.AddSingleton<IStorageBackend>(sp => new S3GatewayBackend(gateway, sp.GetRequiredService<ILogger<S3GatewayBackend>>()));
+        }
         else
         {
             services.AddSingleton<IStorageBackend>(sp => new FileSystemBackend(options.DataDirectory, sp.GetRequiredService<ILogger<FileSystemBackend>>()));
         }
+
+        services.AddSingleton(sp => new BackendReadiness(
+            sp.GetRequiredService<IStorageBackend>() is S3GatewayBackend remote ? remote.ProbeAsync : null,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<BackendReadiness>>()));
 
         var encryption = sse ?? SseStartup.None;
         services.AddSingleton(encryption);

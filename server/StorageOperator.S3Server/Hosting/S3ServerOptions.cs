@@ -1,8 +1,10 @@
 using System.Net;
+using StorageOperator.Storage.S3Gateway;
 
 namespace StorageOperator.S3Server.Hosting;
 
 /// <summary>Validated start-up options of the storage server.</summary>
+/// <param name="DataDirectory">the filesystem backend's folder (unused, may be empty, when <see cref="Gateway"/> is set).</param>
 /// <param name="Address">the endpoint to bind (port 0 picks a free port).</param>
 /// <param name="CertsDirectory">MinIO-style certs folder; TLS is on when it holds public.crt + private.key.</param>
 /// <param name="Domain">base domain for virtual-host style requests, or null.</param>
@@ -16,6 +18,9 @@ public sealed record S3ServerOptions(
 {
     /// <summary>Certificate folder poll interval (Kubernetes symlink swaps are not always seen by file watchers).</summary>
     public TimeSpan CertificatePollInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>When set, objects live in this S3-compatible store instead of <see cref="DataDirectory"/> (stateless replicas).</summary>
+    public S3GatewayOptions? Gateway { get; init; }
 
     public static string DefaultCertsDirectory =>
         Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".storage", "certs");

@@ -23,6 +23,7 @@ public sealed partial class S3Middleware(
     SigV4Authenticator authenticator,
     S3Dispatcher dispatcher,
     S3Telemetry telemetry,
+    BackendReadiness readiness,
     ILogger<S3Middleware> logger)
 {
     /// <summary>AWS limits the request header section to 8 KiB; we allow twice that before refusing with an S3 error.</summary>
@@ -42,7 +43,14 @@ public sealed partial class S3Middleware(
         {
             if (path is "/minio/health/live" or "/minio/health/ready" && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)))
             {
-                http.Response.StatusCode = 200;
+                // liveness never depends on the backend: an outage must not restart every replica
+                var ready = path == "/minio/health/live" || await readiness.CheckAsync(http.RequestAborted).ConfigureAwait(false) is null;
+                http.Response.StatusCode = ready ? 200 : 503;
+                if (!ready)
+                {
+                    http.Response.Headers.RetryAfter = StorageErrors.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
                 http.Response.ContentLength = 0;
                 return;
             }
@@ -90,7 +98,7 @@ public sealed partial class S3Middleware(
                 throw new S3Exception(S3ErrorCode.AccessDenied);
             }
 
-            var auth = authenticator.Authenticate(http.Request);
+            var auth = authenticator.Authenticate(http.Request, S3RequestParser.VirtualHostBucket(http.Request.Host.Host, settings.Domain));
 
             // (6)
             var context = new S3RequestContext(http, route, auth, requestId);

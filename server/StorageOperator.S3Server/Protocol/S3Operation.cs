@@ -38,6 +38,12 @@ public enum S3Operation
     GetBucketEncryption,
     DeleteBucketEncryption,
 
+    /// <summary>
+    /// GET of a bucket configuration we never store (policy, CORS, lifecycle, tagging, object lock, website,
+    /// replication; the route's Detail names it): AWS's "not configured" 404, which tools treat as "none".
+    /// </summary>
+    GetUnsetBucketConfiguration,
+
     /// <summary>A recognised S3 API we do not implement (ACL writes, tagging, policy, lifecycle ...): 501.</summary>
     NotImplemented,
 

@@ -19,6 +19,9 @@ public static class S3RequestParser
         "restore", "retention", "select", "tagging", "torrent", "versioning", "versions", "website", "renameObject",
     };
 
+    /// <summary>Bucket configurations we never store: a GET answers "not configured" rather than NotImplemented.</summary>
+    private static readonly string[] UnsetBucketConfigurations = ["cors", "lifecycle", "object-lock", "policy", "replication", "tagging", "website"];
+
     /// <param name="method">HTTP method, upper case.</param>
     /// <param name="rawPath">the request target's path as sent (percent-encoded), starting with '/'.</param>
     /// <param name="query">names of the query parameters present (values are not needed to classify).</param>
@@ -52,6 +55,11 @@ public static class S3RequestParser
                 if (q.Contains("uploads")) return R(S3Operation.ListMultipartUploads);
                 if (q.Contains("versions")) return R(S3Operation.ListObjectVersions);
                 if (q.Contains("encryption")) return R(S3Operation.GetBucketEncryption);
+                if (UnsetBucketConfigurations.FirstOrDefault(q.Contains) is { } unset)
+                {
+                    return new S3Route(S3Operation.GetUnsetBucketConfiguration, bucket, null, unset);
+                }
+
                 if (HasKnownSubresource(q)) return Unsupported();
                 return R(q.Contains("list-type") ? S3Operation.ListObjectsV2 : S3Operation.ListObjects);
             case "HEAD":
@@ -144,7 +152,8 @@ public static class S3RequestParser
         return (bucket, key.Length == 0 ? null : PercentDecode(key));
     }
 
-    private static string? VirtualHostBucket(string? host, string? domain)
+    /// <summary>The bucket named by a virtual-host style Host header ("bucket.DOMAIN"), else null.</summary>
+    public static string? VirtualHostBucket(string? host, string? domain)
     {
         if (string.IsNullOrEmpty(host) || string.IsNullOrEmpty(domain))
         {

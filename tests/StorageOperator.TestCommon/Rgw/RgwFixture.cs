@@ -1,16 +1,22 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Xunit;
 
-namespace StorageOperator.Storage.S3Gateway.Tests.Support;
+namespace StorageOperator.TestCommon.Rgw;
 
 /// <summary>
 /// One throw-away Ceph RADOS Gateway for the whole test run (rgw/start-rgw.sh: a monitor, an OSD
 /// on memstore, radosgw's beast frontend on 127.0.0.1). Without the Debian packages the tests skip,
 /// unless CI=true or STORAGE_TEST_INSTALL_RGW=1, in which case the fixture installs them first.
+/// Shared by the gateway backend's tests and the storage server's replica tests; xunit wants the
+/// collection definition in each test assembly, so each declares its own (see <see cref="RgwCollectionName"/>).
 /// </summary>
 public sealed class RgwFixture : IAsyncLifetime
 {
+    /// <summary>The name test assemblies give their <c>ICollectionFixture&lt;RgwFixture&gt;</c> collection.</summary>
+    public const string RgwCollectionName = "rgw";
+
     public const string AccessKey = "gateway-test-access";
     public const string SecretKey = "gateway-test-secret-0123456789abcdef";
     private static readonly string[] Tools = ["ceph-mon", "ceph-osd", "radosgw", "radosgw-admin", "monmaptool", "ceph"];
@@ -147,10 +153,4 @@ public sealed class RgwFixture : IAsyncLifetime
         }
         return (process.ExitCode, (await stdout.ConfigureAwait(false)) + (await stderr.ConfigureAwait(false)));
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class RgwCollection : ICollectionFixture<RgwFixture>
-{
-    public const string Name = "rgw";
 }
