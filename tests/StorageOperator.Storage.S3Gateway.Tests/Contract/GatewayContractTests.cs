@@ -274,8 +274,8 @@ public abstract class GatewayContractTests : IDisposable
             (await Assert.ThrowsAsync<StorageException>(() => a.OpenObjectAsync(noBucket, "k", None))).Kind);
         Assert.Equal(StorageErrorKind.NoSuchBucket,
             (await Assert.ThrowsAsync<StorageException>(() => TestData.PutAsync(a, noBucket, "k", "v"))).Kind);
-        Assert.Equal(StorageErrorKind.NoSuchBucket,
-            (await Assert.ThrowsAsync<StorageException>(() => a.ListObjectsAsync(noBucket, new ListRequest("", null, null, 10), None))).Kind);
+        var listMissing = await Assert.ThrowsAsync<StorageException>(() => a.ListObjectsAsync(noBucket, new ListRequest("", null, null, 10), None));
+        Assert.True(listMissing.Kind == StorageErrorKind.NoSuchBucket, listMissing.ToString());
         Assert.Equal(StorageErrorKind.NoSuchBucket,
             (await Assert.ThrowsAsync<StorageException>(() => a.DeleteObjectAsync(noBucket, "k", None))).Kind);
 

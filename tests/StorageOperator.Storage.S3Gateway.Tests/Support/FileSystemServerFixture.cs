@@ -141,8 +141,12 @@ public sealed class FileSystemServerFixture : IAsyncLifetime
         {
             if (File.Exists(Path.Combine(directory.FullName, "StorageOperator.sln")))
             {
-                var candidate = Path.Combine(directory.FullName, "server", "StorageOperator.S3Server", "bin", "Debug", "net10.0", "storage-server.dll");
-                return File.Exists(candidate) ? candidate : null;
+                // Prefer the configuration this test assembly was built in (make test builds Release).
+                var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Name;
+                var configurations = new[] { configuration, "Release", "Debug" }.Where(c => !string.IsNullOrEmpty(c)).Distinct();
+                return configurations
+                    .Select(c => Path.Combine(directory.FullName, "server", "StorageOperator.S3Server", "bin", c!, "net10.0", "storage-server.dll"))
+                    .FirstOrDefault(File.Exists);
             }
         }
         return null;

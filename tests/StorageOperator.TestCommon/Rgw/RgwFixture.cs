@@ -82,7 +82,10 @@ public sealed class RgwFixture : IAsyncLifetime
         await daemon.WaitForExitAsync();
     }
 
-    /// <summary>Starts radosgw again on the same port and waits until it answers.</summary>
+    /// <summary>
+    /// Starts radosgw again on the same port and waits until it serves S3 requests: right after a restart it
+    /// accepts connections but may still answer 5xx while it reloads its state, so a missing bucket must read 4xx.
+    /// </summary>
     public async Task StartGatewayAsync()
     {
         var start = await RunAsync("radosgw", ["-c", Path.Combine(_stateDirectory!, "ceph.conf"), "-n", "client.rgw"], TimeSpan.FromMinutes(1))
@@ -94,13 +97,16 @@ public sealed class RgwFixture : IAsyncLifetime
         {
             try
             {
-                using var response = await http.GetAsync(Endpoint).ConfigureAwait(false);
-                return;
+                using var response = await http.GetAsync(new Uri(Endpoint!, "storage-operator-readiness-probe")).ConfigureAwait(false);
+                if ((int)response.StatusCode < 500 || DateTime.UtcNow >= deadline)
+                {
+                    return;
+                }
             }
             catch (HttpRequestException) when (DateTime.UtcNow < deadline)
             {
-                await Task.Delay(100).ConfigureAwait(false);
             }
+            await Task.Delay(100).ConfigureAwait(false);
         }
     }
 
