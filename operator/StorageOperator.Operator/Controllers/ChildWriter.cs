@@ -17,6 +17,7 @@ public sealed class ChildWriter(ServerSideApply apply)
         V1ServiceAccount o => Apply.ApplyAsync(o, ct),
         V1PodDisruptionBudget o => Apply.ApplyAsync(o, ct),
         V1StatefulSet o => Apply.ApplyAsync(o, ct),
+        V1Deployment o => Apply.ApplyAsync(o, ct),
         _ => throw new NotSupportedException(child.GetType().Name),
     };
 }

@@ -7,6 +7,9 @@ public static class ConditionNames
     public const string KeyServerReady = "KeyServerReady";
     public const string EncryptionReady = "EncryptionReady";
 
+    /// <summary>Gateway mode: the backend answers with the store's credentials (reasons in <see cref="Probes.BackendProbeResult"/>).</summary>
+    public const string BackendReachable = "BackendReachable";
+
     public const string ReasonAllComponentsReady = "AllComponentsReady";
     public const string ReasonReconcileComplete = "ReconcileComplete";
     public const string ReasonRollingOut = "RollingOut";

@@ -17,6 +17,7 @@ public static class ControllerRegistration
             .Owns<V1ServiceAccount>()
             .Owns<V1PodDisruptionBudget>()
             .Owns<V1StatefulSet>()
+            .Owns<V1Deployment>()
             .Watches<V1Secret>(ObjectStoreController.ReferencedSecrets)
             .Watches<V1ConfigMap>(ObjectStoreController.ReferencedConfigMaps)
             .Watches<KeyServer>(ObjectStoreController.ReferencedKeyServers);

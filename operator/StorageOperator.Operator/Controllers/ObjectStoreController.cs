@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using k8s;
 using k8s.Models;
@@ -30,6 +31,7 @@ public sealed partial class ObjectStoreController(
     NamespaceCaStore cas,
     LeafCertificates leaves,
     IKeyServerProbe probe,
+    IBackendProbe backendProbe,
     EventRecorder events,
     CertificateExpiryMetrics expiry,
     ReconcileSettings settings,
@@ -72,24 +74,46 @@ public sealed partial class ObjectStoreController(
         var inventory = new List<CertificateStatus>(server.Certificates);
         var kms = await KeyServerAsync(store, conditions, inventory, notable, ct).ConfigureAwait(false);
 
-        // 4. Workload.
-        V1StatefulSet? live = null;
-        if (credentials.Ok)
+        // 4. Gateway backend: credentials, CA bundle, a signed request (Ready depends on it).
+        var backend = await BackendAsync(store, conditions, ct).ConfigureAwait(false);
+
+        // 5. Workload: a StatefulSet with claims (volume) or a Deployment of stateless replicas (gateway).
+        var gatewayMode = store.Spec.Storage.S3Gateway is not null;
+        if (credentials.Ok && await ModeConflictAsync(store, ct).ConfigureAwait(false) is { } conflict)
+        {
+            conditions.Requirement(false, ConditionTypes.ReasonInvalidSpec, conflict, failed: true);
+        }
+        else if (credentials.Ok)
         {
             foreach (var child in ObjectStoreResources.Supporting(store))
             {
                 await children.ApplyAsync(child, ct).ConfigureAwait(false);
             }
-            var hash = ConfigHash.Of([credentials.AccessKey, credentials.SecretKey], [store.Spec.Storage.S3Gateway?.CredentialsSecretRef.Name]);
+            var hash = ConfigHash.Of([credentials.AccessKey, credentials.SecretKey], backend.HashParts);
             var image = string.IsNullOrEmpty(store.Spec.Image) ? settings.StorageServerImage : store.Spec.Image;
-            var desired = ObjectStoreResources.StatefulSet(store, image, server, credentials.SecretName, kms.Connection, hash);
-            live = await ApplyStatefulSetAsync(store, desired, notable, ct).ConfigureAwait(false);
+            bool workloadReady;
+            string workloadMessage;
+            if (gatewayMode)
+            {
+                var desired = ObjectStoreResources.Deployment(store, image, server, credentials.SecretName, kms.Connection, hash);
+                var live = await ApplyDeploymentAsync(store, desired, notable, ct).ConfigureAwait(false);
+                (workloadReady, workloadMessage) = WorkloadStatus.Evaluate(live);
+            }
+            else
+            {
+                var desired = ObjectStoreResources.StatefulSet(store, image, server, credentials.SecretName, kms.Connection, hash);
+                var live = await ApplyStatefulSetAsync(store, desired, notable, ct).ConfigureAwait(false);
+                (workloadReady, workloadMessage) = WorkloadStatus.Evaluate(live);
+            }
             await children.ApplyAsync(ObjectStoreResources.ClientSecret(store, server.Enabled, credentials.AccessKey, credentials.SecretKey, server.Bundle), ct).ConfigureAwait(false);
+            conditions.Requirement(workloadReady, ConditionNames.ReasonWorkloadNotReady, workloadMessage);
         }
-        var (workloadReady, workloadMessage) = WorkloadStatus.Evaluate(live);
-        conditions.Requirement(workloadReady, ConditionNames.ReasonWorkloadNotReady, workloadMessage);
+        else
+        {
+            conditions.Requirement(false, ConditionNames.ReasonWorkloadNotReady, gatewayMode ? "Deployment not created yet." : "StatefulSet not created yet.");
+        }
 
-        // 5. Status, events, metrics.
+        // 6. Status, events, metrics.
         // Things that happened (issued, renewed, generated) are recorded now: if the status write
         // below conflicts, the retry finds nothing left to do and would not report them.
         foreach (var (type, reason, message) in notable)
@@ -125,6 +149,10 @@ public sealed partial class ObjectStoreController(
             return ReconcileResult.RequeueAfter(settings.PendingRequeue);
         }
         var next = new[] { server.NextCheck, kms.NextCheck }.Where(d => d is not null).Select(d => d!.Value - now).DefaultIfEmpty(settings.MaxRequeue).Min();
+        if (gatewayMode && settings.BackendProbeInterval < next)
+        {
+            next = settings.BackendProbeInterval;
+        }
         return ReconcileResult.RequeueAfter(Clamp(next));
     }
 
@@ -248,6 +276,159 @@ public sealed partial class ObjectStoreController(
         return new(connection, identity, nextCheck);
     }
 
+    private sealed record BackendState(IReadOnlyList<string?> HashParts);
+
+    /// <summary>
+    /// Reads the backend credentials and CA bundle the pods will mount and sends one signed request
+    /// with them. The pods read both only at start, so they go into the config hash (a rotation rolls
+    /// the Deployment); volume mode keeps its old hash input so upgrading the operator rolls nothing.
+    /// </summary>
+    private async Task<BackendState> BackendAsync(ObjectStore store, ConditionSet conditions, CancellationToken ct)
+    {
+        if (store.Spec.Storage.S3Gateway is not { } gateway)
+        {
+            conditions.Condition(ConditionNames.BackendReachable, false, ConditionNames.ReasonNotConfigured, "Volume storage: there is no gateway backend.", required: false);
+            return new([null]);
+        }
+        var ns = store.Metadata.NamespaceProperty;
+        var reference = gateway.CredentialsSecretRef;
+        var accessKeyKey = reference.AccessKeyKey ?? "accessKey";
+        var secretKeyKey = reference.SecretKeyKey ?? "secretKey";
+        var secret = await LeafCertificates.ReadAsync(client, ns, reference.Name, ct).ConfigureAwait(false);
+        var accessKey = LeafCertificates.Get(secret, accessKeyKey)?.Trim();
+        var secretKey = LeafCertificates.Get(secret, secretKeyKey)?.Trim();
+        if (secret is null || string.IsNullOrEmpty(accessKey) || string.IsNullOrEmpty(secretKey))
+        {
+            Report(false, BackendProbeResult.ReasonCredentialsNotFound, secret is null
+                ? $"Secret {reference.Name} (spec.storage.s3Gateway.credentialsSecretRef) does not exist."
+                : $"Secret {reference.Name} must have non-empty keys {accessKeyKey} and {secretKeyKey}.");
+            return new([reference.Name, accessKey, secretKey]);
+        }
+
+        string? caPem = null;
+        List<X509Certificate2>? trusted = null;
+        if (gateway.CaBundleRef is { } ca)
+        {
+            var key = ca.Key ?? "ca.crt";
+            var kind = ca.Kind ?? ReferenceKind.Secret;
+            caPem = kind == ReferenceKind.ConfigMap
+                ? await ReadConfigMapKeyAsync(ns, ca.Name, key, ct).ConfigureAwait(false)
+                : LeafCertificates.Get(await LeafCertificates.ReadAsync(client, ns, ca.Name, ct).ConfigureAwait(false), key);
+            trusted = caPem is null ? null : [.. CaBundle.Parse(caPem)];
+            if (trusted is not { Count: > 0 })
+            {
+                Report(false, BackendProbeResult.ReasonCaBundleInvalid, caPem is null
+                    ? $"{kind} {ca.Name} (spec.storage.s3Gateway.caBundleRef) does not exist or has no key {key}."
+                    : $"Key {key} of {kind} {ca.Name} (spec.storage.s3Gateway.caBundleRef) holds no PEM certificate.");
+                return new([reference.Name, accessKey, secretKey, caPem]);
+            }
+        }
+
+        try
+        {
+            var prefix = gateway.Prefix?.Trim('/') is { Length: > 0 } p ? p + "/" : "";
+            var request = new BackendProbeRequest(new Uri(gateway.Endpoint), gateway.Region ?? "us-east-1", gateway.PathStyle ?? true,
+                accessKey, secretKey, string.IsNullOrEmpty(gateway.Bucket) ? null : gateway.Bucket, prefix, trusted);
+            var result = await backendProbe.CheckAsync(request, ct).ConfigureAwait(false);
+            Report(result.Success, result.Reason, result.Message);
+        }
+        finally
+        {
+            foreach (var c in trusted ?? [])
+            {
+                c.Dispose();
+            }
+        }
+        return new([reference.Name, accessKey, secretKey, caPem]);
+
+        void Report(bool ok, string reason, string message) =>
+            conditions.Condition(ConditionNames.BackendReachable, ok, reason, message, failed: !ok, notReadyReason: reason);
+    }
+
+    /// <summary>
+    /// Switching a store between volume and gateway storage would leave the objects behind: the old
+    /// workload (and in volume mode its claims) must be removed by the user first.
+    /// </summary>
+    private async Task<string?> ModeConflictAsync(ObjectStore store, CancellationToken ct)
+    {
+        var ns = store.Metadata.NamespaceProperty;
+        var name = store.Metadata.Name;
+        var uid = store.Metadata.Uid;
+        static bool OwnedBy(V1ObjectMeta? meta, string uid) => meta?.OwnerReferences?.Any(r => r.Uid == uid && r.Controller == true) == true;
+        if (store.Spec.Storage.S3Gateway is not null)
+        {
+            var set = await ReadStatefulSetAsync(client, ns, name, ct).ConfigureAwait(false);
+            return OwnedBy(set?.Metadata, uid)
+                ? $"spec.storage changed from volume to s3Gateway while StatefulSet {name} and its PersistentVolumeClaims hold this store's objects: they would be stranded. "
+                  + $"Copy the data to the backend, then delete StatefulSet {name} to switch (or set spec.storage back to volume)."
+                : null;
+        }
+        var deployment = await ReadDeploymentAsync(client, ns, name, ct).ConfigureAwait(false);
+        return OwnedBy(deployment?.Metadata, uid)
+            ? $"spec.storage changed from s3Gateway to volume while Deployment {name} serves this store from its backend: the backend's objects would be stranded. "
+              + $"Copy the data out, then delete Deployment {name} to switch (or set spec.storage back to s3Gateway)."
+            : null;
+    }
+
+    private async Task<V1Deployment> ApplyDeploymentAsync(ObjectStore store, V1Deployment desired, List<(string, string, string)> notable, CancellationToken ct)
+    {
+        var existing = await ReadDeploymentAsync(client, store.Metadata.NamespaceProperty, store.Metadata.Name, ct).ConfigureAwait(false);
+        if (desired.Spec.Replicas is null && existing?.Spec?.Replicas is { } current && OwnsReplicas(existing))
+        {
+            // replicasManagedExternally was just turned on. Dropping a field we alone own from our apply
+            // would reset it to the API default (1); a second manager keeps the current count until the
+            // autoscaler's first write takes it over.
+            var handoff = new
+            {
+                apiVersion = "apps/v1",
+                kind = "Deployment",
+                metadata = new { name = desired.Metadata.Name, @namespace = desired.Metadata.NamespaceProperty },
+                spec = new { replicas = current },
+            };
+            await client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(KubernetesJson.Serialize(handoff), V1Patch.PatchType.ApplyPatch),
+                desired.Metadata.Name, desired.Metadata.NamespaceProperty, fieldManager: ReplicasHandoffManager, force: true, cancellationToken: ct).ConfigureAwait(false);
+        }
+        var applied = await children.Apply.ApplyAsync(desired, ct).ConfigureAwait(false);
+        if (existing?.Spec?.Template?.Metadata?.Annotations?.TryGetValue(Labels.ConfigHashAnnotation, out var old) == true
+            && old != desired.Spec.Template.Metadata.Annotations[Labels.ConfigHashAnnotation])
+        {
+            notable.Add(("Normal", "ConfigurationChanged", $"Configuration read at start changed; rolling Deployment {desired.Metadata.Name}."));
+        }
+        return applied;
+    }
+
+    /// <summary>Field manager that holds spec.replicas between our release and the autoscaler's first write.</summary>
+    public const string ReplicasHandoffManager = "storage-operator-replicas-handoff";
+
+    internal static bool OwnsReplicas(V1Deployment live) =>
+        live.Metadata.ManagedFields?.Any(f => f.Manager == ApiGroup.FieldManager && f.Operation == "Apply" && f.FieldsV1 is not null
+            && System.Text.Json.Nodes.JsonNode.Parse(KubernetesJson.Serialize(f.FieldsV1))?["f:spec"]?["f:replicas"] is not null) == true;
+
+    internal static async Task<V1Deployment?> ReadDeploymentAsync(IKubernetes client, string ns, string name, CancellationToken ct)
+    {
+        try
+        {
+            return await client.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (KubeErrors.IsNotFound(e))
+        {
+            return null;
+        }
+    }
+
+    private async Task<string?> ReadConfigMapKeyAsync(string ns, string name, string key, CancellationToken ct)
+    {
+        try
+        {
+            var map = await client.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: ct).ConfigureAwait(false);
+            return map.Data?.TryGetValue(key, out var value) == true && value.Length > 0 ? value : null;
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (KubeErrors.IsNotFound(e))
+        {
+            return null;
+        }
+    }
+
     private async Task<string?> ReadBundleAsync(string ns, string name, CancellationToken ct)
     {
         try
@@ -313,7 +494,7 @@ public sealed partial class ObjectStoreController(
     /// <summary>Condition flips worth an Event (Ready and the encryption preflight).</summary>
     internal static IEnumerable<(string, string, string)> Transitions(IReadOnlyList<V1Condition>? before, IReadOnlyList<V1Condition>? after)
     {
-        foreach (var type in new[] { ConditionTypes.Ready, ConditionNames.EncryptionReady, ConditionNames.TlsReady, ConditionNames.KeyServerReady })
+        foreach (var type in new[] { ConditionTypes.Ready, ConditionNames.EncryptionReady, ConditionNames.TlsReady, ConditionNames.KeyServerReady, ConditionNames.BackendReachable })
         {
             var old = Conditions.Find(before, type);
             var now = Conditions.Find(after, type);

@@ -34,6 +34,9 @@ public sealed record ReconcileSettings
     /// </summary>
     public TimeSpan PolicyPropagation { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Gateway mode: how often a ready store's backend is probed again for BackendReachable.</summary>
+    public TimeSpan BackendProbeInterval { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Upper bound for time-driven requeues (renewal), so a skewed clock heals.</summary>
     public TimeSpan MaxRequeue { get; init; } = TimeSpan.FromHours(1);
 

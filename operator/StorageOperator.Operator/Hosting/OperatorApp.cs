@@ -25,7 +25,7 @@ namespace StorageOperator.Operator.Hosting;
 /// <summary>Composition root of <c>storage-operator run</c>; tests build the same app in-process.</summary>
 public static class OperatorApp
 {
-    /// <param name="services">replaces registrations after the defaults (tests inject a clock and a key-server probe).</param>
+    /// <param name="services">replaces registrations after the defaults (tests inject a clock, a key-server probe and a backend probe).</param>
     public static WebApplication Build(OperatorOptions options, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -55,6 +55,7 @@ public static class OperatorApp
         builder.Services.AddSingleton<EventRecorder>();
         builder.Services.AddSingleton<CertificateExpiryMetrics>();
         builder.Services.AddSingleton<IKeyServerProbe>(_ => new KesKeyServerProbe());
+        builder.Services.AddSingleton<IBackendProbe>(_ => new S3BackendProbe());
         builder.Services.AddSingleton<ObjectStoreController>();
         builder.Services.AddSingleton<KeyServerController>();
         builder.Services.AddSingleton(new LeaderElectionOptions

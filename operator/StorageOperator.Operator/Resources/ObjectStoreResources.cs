@@ -29,11 +29,153 @@ public static class ObjectStoreResources
     public static string Endpoint(ObjectStore store, bool tls) =>
         $"{(tls ? "https" : "http")}://{store.Metadata.Name}.{store.Metadata.NamespaceProperty}.svc:{Port}";
 
+    /// <summary>Volume mode: one pod per PersistentVolumeClaim, the embedded filesystem backend on /data.</summary>
     public static V1StatefulSet StatefulSet(ObjectStore store, string image, TlsOutcome tls, string credentialsSecret, KeyServerConnection? kms, string configHash)
     {
         var spec = store.Spec;
-        var name = store.Metadata.Name;
         var labels = LabelsOf(store);
+        var statefulSet = new V1StatefulSet
+        {
+            ApiVersion = "apps/v1",
+            Kind = "StatefulSet",
+            Metadata = new V1ObjectMeta { Name = store.Metadata.Name, NamespaceProperty = store.Metadata.NamespaceProperty, Labels = labels },
+            Spec = new V1StatefulSetSpec
+            {
+                Replicas = spec.Replicas ?? 1,
+                ServiceName = Names.HeadlessService(store.Metadata.Name),
+                PodManagementPolicy = "Parallel",
+                Selector = new V1LabelSelector { MatchLabels = SelectorOf(store) },
+                Template = PodTemplate(store, image, tls, credentialsSecret, kms, configHash),
+                VolumeClaimTemplates = spec.Storage.Volume is { } volume
+                    ? [Workloads.ClaimTemplate(volume.Size, volume.StorageClassName, volume.AccessModes, labels)]
+                    : null,
+            },
+        };
+        ServerSideApply.SetController(statefulSet, store);
+        return statefulSet;
+    }
+
+    /// <summary>Default replica count of a gateway store: two, so one pod can go (PDB, rollout) while another serves.</summary>
+    public const int DefaultGatewayReplicas = 2;
+
+    public const string GatewayDirectory = "/etc/storage/gateway";
+
+    /// <summary>
+    /// Gateway mode: stateless replicas over the backend, so a Deployment (no claims, no ordinal
+    /// identity). Rollouts surge one pod before taking one away; pods spread across nodes. With
+    /// <see cref="S3GatewayStorage.ReplicasManagedExternally"/> spec.replicas is left out of the
+    /// applied object: the field then belongs to whoever scales it (an HPA), not to us.
+    /// </summary>
+    public static V1Deployment Deployment(ObjectStore store, string image, TlsOutcome tls, string credentialsSecret, KeyServerConnection? kms, string configHash)
+    {
+        var gateway = store.Spec.Storage.S3Gateway ?? throw new ArgumentException("not a gateway store", nameof(store));
+        var template = PodTemplate(store, image, tls, credentialsSecret, kms, configHash);
+        template.Spec.TopologySpreadConstraints =
+        [
+            new V1TopologySpreadConstraint
+            {
+                MaxSkew = 1,
+                TopologyKey = "kubernetes.io/hostname",
+                // A preference: a single-node cluster must still run every replica.
+                WhenUnsatisfiable = "ScheduleAnyway",
+                LabelSelector = new V1LabelSelector { MatchLabels = SelectorOf(store) },
+            },
+        ];
+        var deployment = new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = new V1ObjectMeta { Name = store.Metadata.Name, NamespaceProperty = store.Metadata.NamespaceProperty, Labels = LabelsOf(store) },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = gateway.ReplicasManagedExternally == true ? null : store.Spec.Replicas ?? DefaultGatewayReplicas,
+                Selector = new V1LabelSelector { MatchLabels = SelectorOf(store) },
+                Strategy = new V1DeploymentStrategy
+                {
+                    Type = "RollingUpdate",
+                    RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = 0, MaxSurge = 1 },
+                },
+                Template = template,
+            },
+        };
+        ServerSideApply.SetController(deployment, store);
+        return deployment;
+    }
+
+    /// <summary>The backend's settings as the storage server reads them (server/StorageOperator.Storage.S3Gateway/README.md).</summary>
+    public static List<V1EnvVar> GatewayEnvironment(S3GatewayStorage gateway)
+    {
+        var env = new List<V1EnvVar>
+        {
+            K8s.Env("STORAGE_GATEWAY_ENDPOINT", gateway.Endpoint.TrimEnd('/')),
+            K8s.Env("STORAGE_GATEWAY_ACCESS_KEY_FILE", $"{GatewayDirectory}/accessKey"),
+            K8s.Env("STORAGE_GATEWAY_SECRET_KEY_FILE", $"{GatewayDirectory}/secretKey"),
+        };
+        if (!string.IsNullOrEmpty(gateway.Bucket))
+        {
+            var prefix = gateway.Prefix?.Trim('/');
+            env.Add(K8s.Env("STORAGE_GATEWAY_BUCKET", string.IsNullOrEmpty(prefix) ? gateway.Bucket : $"{gateway.Bucket}/{prefix}/"));
+        }
+        else if (!string.IsNullOrEmpty(gateway.BucketPrefix))
+        {
+            env.Add(K8s.Env("STORAGE_GATEWAY_BUCKET_PREFIX", gateway.BucketPrefix));
+        }
+        if (!string.IsNullOrEmpty(gateway.Region))
+        {
+            env.Add(K8s.Env("STORAGE_GATEWAY_REGION", gateway.Region));
+        }
+        if (gateway.PathStyle is { } pathStyle)
+        {
+            env.Add(K8s.Env("STORAGE_GATEWAY_PATH_STYLE", pathStyle ? "on" : "off"));
+        }
+        if (gateway.CaBundleRef is not null)
+        {
+            env.Add(K8s.Env("STORAGE_GATEWAY_CA_FILE", $"{GatewayDirectory}/ca.crt"));
+        }
+        if (!string.IsNullOrEmpty(gateway.Timeout))
+        {
+            env.Add(K8s.Env("STORAGE_GATEWAY_TIMEOUT", gateway.Timeout));
+        }
+        if (!string.IsNullOrEmpty(gateway.ConnectTimeout))
+        {
+            env.Add(K8s.Env("STORAGE_GATEWAY_CONNECT_TIMEOUT", gateway.ConnectTimeout));
+        }
+        if (gateway.MaxRetries is { } retries)
+        {
+            env.Add(K8s.Env("STORAGE_GATEWAY_MAX_RETRIES", retries.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        return env;
+    }
+
+    /// <summary>Only the two credential keys and the CA key are projected, under fixed file names.</summary>
+    public static V1Volume GatewayVolume(S3GatewayStorage gateway)
+    {
+        var credentials = gateway.CredentialsSecretRef;
+        var sources = new List<V1VolumeProjection>
+        {
+            new()
+            {
+                Secret = new V1SecretProjection
+                {
+                    Name = credentials.Name,
+                    Items = [K8s.Item(credentials.AccessKeyKey ?? "accessKey", "accessKey"), K8s.Item(credentials.SecretKeyKey ?? "secretKey", "secretKey")],
+                },
+            },
+        };
+        if (gateway.CaBundleRef is { } ca)
+        {
+            var item = new List<V1KeyToPath> { K8s.Item(ca.Key ?? "ca.crt", "ca.crt") };
+            sources.Add(ca.Kind == ReferenceKind.ConfigMap
+                ? new V1VolumeProjection { ConfigMap = new V1ConfigMapProjection { Name = ca.Name, Items = item } }
+                : new V1VolumeProjection { Secret = new V1SecretProjection { Name = ca.Name, Items = item } });
+        }
+        return new V1Volume { Name = "gateway", Projected = new V1ProjectedVolumeSource { Sources = sources, DefaultMode = 0x100 /* 0400 */ } };
+    }
+
+    private static V1PodTemplateSpec PodTemplate(ObjectStore store, string image, TlsOutcome tls, string credentialsSecret, KeyServerConnection? kms, string configHash)
+    {
+        var spec = store.Spec;
+        var gateway = spec.Storage.S3Gateway;
         var env = new List<V1EnvVar>
         {
             K8s.Env("STORAGE_ROOT_USER_FILE", $"{CredentialsDirectory}/accessKey"),
@@ -42,9 +184,9 @@ public static class ObjectStoreResources
         };
         var mounts = new List<V1VolumeMount>
         {
-            K8s.Mount(Names.DataVolume, "/data"),
             K8s.Mount("certs", CertsDirectory, true),
             K8s.Mount("credentials", CredentialsDirectory, true),
+            // The gateway spills multipart parts beyond its buffer to $TMPDIR.
             K8s.Mount("tmp", "/tmp"),
         };
         var volumes = new List<V1Volume>
@@ -53,6 +195,10 @@ public static class ObjectStoreResources
             new V1Volume { Name = "credentials", Secret = new V1SecretVolumeSource { SecretName = credentialsSecret, DefaultMode = 0x100 /* 0400 */ } },
             new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() },
         };
+        if (gateway is null)
+        {
+            mounts.Insert(0, K8s.Mount(Names.DataVolume, "/data"));
+        }
 
         if (kms is not null)
         {
@@ -76,36 +222,21 @@ public static class ObjectStoreResources
             volumes.Add(new V1Volume { Name = "kes-client", Secret = new V1SecretVolumeSource { SecretName = kms.ClientSecret, DefaultMode = 0x100 } });
         }
 
-        if (spec.Storage.S3Gateway is { } gateway)
+        if (gateway is not null)
         {
-            env.Add(K8s.Env("STORAGE_GATEWAY_S3_ENDPOINT", gateway.Endpoint));
-            env.Add(K8s.Env("STORAGE_GATEWAY_S3_BUCKET", gateway.Bucket));
-            if (!string.IsNullOrEmpty(gateway.Prefix))
-            {
-                env.Add(K8s.Env("STORAGE_GATEWAY_S3_PREFIX", gateway.Prefix));
-            }
-            env.Add(K8s.Env("STORAGE_GATEWAY_S3_ACCESS_KEY_FILE", "/etc/storage/gateway/accessKey"));
-            env.Add(K8s.Env("STORAGE_GATEWAY_S3_SECRET_KEY_FILE", "/etc/storage/gateway/secretKey"));
-            mounts.Add(K8s.Mount("gateway", "/etc/storage/gateway", true));
-            var sources = new List<V1VolumeProjection> { new V1VolumeProjection { Secret = new V1SecretProjection { Name = gateway.CredentialsSecretRef.Name } } };
-            if (gateway.CaBundleRef is { } ca)
-            {
-                env.Add(K8s.Env("STORAGE_GATEWAY_S3_CA_FILE", "/etc/storage/gateway/ca.crt"));
-                var item = new List<V1KeyToPath> { K8s.Item(ca.Key ?? "ca.crt", "ca.crt") };
-                sources.Add(ca.Kind == ReferenceKind.ConfigMap
-                    ? new V1VolumeProjection { ConfigMap = new V1ConfigMapProjection { Name = ca.Name, Items = item } }
-                    : new V1VolumeProjection { Secret = new V1SecretProjection { Name = ca.Name, Items = item } });
-            }
-            volumes.Add(new V1Volume { Name = "gateway", Projected = new V1ProjectedVolumeSource { Sources = sources, DefaultMode = 0x100 } });
-            // The gateway keeps no objects locally; /data holds only temporary files.
-            volumes.Add(new V1Volume { Name = Names.DataVolume, EmptyDir = new V1EmptyDirVolumeSource() });
+            env.AddRange(GatewayEnvironment(gateway));
+            mounts.Add(K8s.Mount("gateway", GatewayDirectory, true));
+            volumes.Add(GatewayVolume(gateway));
         }
 
         var container = new V1Container
         {
             Name = "storage-server",
             Image = image,
-            Args = ["server", "/data", "--address", $":{Port}", "--certs-dir", CertsDirectory],
+            // Gateway: `server` without DATA_DIR plus STORAGE_GATEWAY_ENDPOINT selects the backend (S3Server README).
+            Args = gateway is null
+                ? ["server", "/data", "--address", $":{Port}", "--certs-dir", CertsDirectory]
+                : ["server", "--address", $":{Port}", "--certs-dir", CertsDirectory],
             Ports = [new V1ContainerPort { Name = PortName, ContainerPort = Port, Protocol = "TCP" }],
             Env = env,
             VolumeMounts = mounts,
@@ -115,39 +246,21 @@ public static class ObjectStoreResources
             ReadinessProbe = Workloads.HttpProbe("/minio/health/ready", Port, tls.Enabled, 5),
         };
 
-        var statefulSet = new V1StatefulSet
+        return new V1PodTemplateSpec
         {
-            ApiVersion = "apps/v1",
-            Kind = "StatefulSet",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = store.Metadata.NamespaceProperty, Labels = labels },
-            Spec = new V1StatefulSetSpec
+            Metadata = new V1ObjectMeta { Labels = LabelsOf(store), Annotations = new Dictionary<string, string> { [Labels.ConfigHashAnnotation] = configHash } },
+            Spec = new V1PodSpec
             {
-                Replicas = spec.Replicas ?? 1,
-                ServiceName = Names.HeadlessService(name),
-                PodManagementPolicy = "Parallel",
-                Selector = new V1LabelSelector { MatchLabels = SelectorOf(store) },
-                Template = new V1PodTemplateSpec
-                {
-                    Metadata = new V1ObjectMeta { Labels = labels, Annotations = new Dictionary<string, string> { [Labels.ConfigHashAnnotation] = configHash } },
-                    Spec = new V1PodSpec
-                    {
-                        ServiceAccountName = name,
-                        AutomountServiceAccountToken = false,
-                        SecurityContext = PodSecurity.Pod(),
-                        Containers = [container],
-                        Volumes = volumes,
-                        NodeSelector = spec.NodeSelector,
-                        Tolerations = spec.Tolerations,
-                        Affinity = spec.Affinity,
-                    },
-                },
-                VolumeClaimTemplates = spec.Storage.Volume is { } volume
-                    ? [Workloads.ClaimTemplate(volume.Size, volume.StorageClassName, volume.AccessModes, labels)]
-                    : null,
+                ServiceAccountName = store.Metadata.Name,
+                AutomountServiceAccountToken = false,
+                SecurityContext = PodSecurity.Pod(),
+                Containers = [container],
+                Volumes = volumes,
+                NodeSelector = spec.NodeSelector,
+                Tolerations = spec.Tolerations,
+                Affinity = spec.Affinity,
             },
         };
-        ServerSideApply.SetController(statefulSet, store);
-        return statefulSet;
     }
 
     /// <summary>

@@ -30,6 +30,8 @@ public sealed class RbacTests
         .. Verbs("/services", "get", "list", "watch", "create", "patch"),
         .. Verbs("/serviceaccounts", "get", "list", "watch", "create", "patch"),
         .. Verbs("apps/statefulsets", "get", "list", "watch", "create", "patch"),
+        // Gateway mode (spec.storage.s3Gateway) runs a Deployment; each mode reads the other kind to refuse a switch.
+        .. Verbs("apps/deployments", "get", "list", "watch", "create", "patch"),
         .. Verbs("policy/poddisruptionbudgets", "get", "list", "watch", "create", "patch"),
         // deletionPolicy: Delete lists and removes the store's claims.
         .. Verbs("/persistentvolumeclaims", "list", "delete"),

@@ -23,7 +23,7 @@ public sealed class ObjectStoreValidatorTests
         store.Spec.Storage = new StorageSpec
         {
             Volume = new VolumeStorage { Size = "lots", AccessModes = ["ReadWriteSometimes"] },
-            S3Gateway = new S3GatewayStorage { Endpoint = "ftp://x", Bucket = "B", CredentialsSecretRef = new LocalObjectReference { Name = "c" } },
+            S3Gateway = new S3GatewayStorage { Endpoint = "ftp://x", Bucket = "B", CredentialsSecretRef = new GatewayCredentialsReference { Name = "c" } },
         };
 
         var paths = ObjectStoreValidator.Validate(store).Select(e => e.Path).ToList();
@@ -84,7 +84,7 @@ public sealed class ObjectStoreValidatorTests
         var store = Samples.ValidObjectStore();
         store.Spec.Storage = new StorageSpec
         {
-            S3Gateway = new S3GatewayStorage { Endpoint = "https://s3.example.com:9000", Bucket = "data", CredentialsSecretRef = new LocalObjectReference { Name = "up" } },
+            S3Gateway = new S3GatewayStorage { Endpoint = "https://s3.example.com:9000", Bucket = "data", CredentialsSecretRef = new GatewayCredentialsReference { Name = "up" } },
         };
         store.Spec.Tls = new TlsSpec { SelfSignedCA = new SelfSignedCaTls { ExtraDnsNames = ["*.s3.example.com", "bad name"], ExtraIps = ["10.1.2.3", "999.1.1.1"] } };
         Assert.Equal(["spec.tls.selfSignedCA.extraDNSNames[1]", "spec.tls.selfSignedCA.extraIPs[1]"], ObjectStoreValidator.Validate(store).Select(e => e.Path));

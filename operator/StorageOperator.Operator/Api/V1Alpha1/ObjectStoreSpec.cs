@@ -5,9 +5,8 @@ namespace StorageOperator.Operator.Api.V1Alpha1;
 
 public sealed class ObjectStoreSpec
 {
-    [Description("Number of server pods.")]
+    [Description("Number of server pods: default 1 with volume storage, 2 with s3Gateway (stateless replicas).")]
     [Range(1, 64)]
-    [Default(1)]
     public int? Replicas { get; set; }
 
     [Description("Server image; the operator's default when empty.")]
