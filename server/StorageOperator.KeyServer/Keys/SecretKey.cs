@@ -101,7 +101,7 @@ public sealed class SecretKey
     private byte[] DeriveSealingKey(KeyAlgorithm algorithm, ReadOnlySpan<byte> iv) => algorithm switch
     {
         KeyAlgorithm.Aes256 => HMACSHA256.HashData(Material, iv),
-        KeyAlgorithm.ChaCha20 => HChaCha20.DeriveKey(Material, iv),
+        KeyAlgorithm.ChaCha20 => StorageOperator.Crypto.Kms.HChaCha20.DeriveKey(Material, iv),
         _ => throw new InvalidOperationException("Unknown algorithm."),
     };
 

@@ -1,3 +1,4 @@
+using StorageOperator.Crypto.Kms;
 using StorageOperator.KeyServer.Keys;
 
 namespace StorageOperator.KeyServer.Tests.Keys;
