@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace StorageOperator.Storage.Tests.Support;
+namespace StorageOperator.TestCommon;
 
 /// <summary>
 /// A non-seekable stream of <paramref name="length"/> pseudo-random bytes where the byte at any
