@@ -10,13 +10,6 @@ internal sealed record AuthorizationHeader(string Credential, string SignedHeade
 
     public static AuthorizationHeader Parse(string value)
     {
-        if (value.StartsWith("AWS ", StringComparison.Ordinal))
-        {
-            throw new S3Exception(
-                S3ErrorCode.InvalidRequest,
-                "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
-        }
-
         if (value.StartsWith("AWS4-ECDSA-P256-SHA256", StringComparison.Ordinal))
         {
             throw new S3Exception(S3ErrorCode.NotImplemented, "SigV4a (AWS4-ECDSA-P256-SHA256) is not supported; use AWS4-HMAC-SHA256.");

@@ -9,7 +9,8 @@ using StorageOperator.S3.Protocol.Errors;
 namespace StorageOperator.S3.Protocol.Auth;
 
 /// <summary>
-/// Verifies AWS Signature Version 4 on S3 requests, from the Authorization header or a presigned query.
+/// Verifies AWS Signature Version 4 on S3 requests, from the Authorization header or a presigned query
+/// (and the legacy Signature Version 2 forms, see <see cref="SigV2Verifier"/>).
 /// Steps: 1 pick the mechanism, 2 parse it, 3 check the credential scope, 4 check the time,
 /// 5 look up the secret, 6 classify the payload, 7 rebuild the canonical request and compare signatures.
 /// The body is verified later, by <see cref="AuthenticatedRequest.WrapBody"/>.
@@ -25,24 +26,27 @@ public sealed class SigV4Authenticator
     private const string StreamingSignedTrailer = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
     private const string StreamingUnsignedTrailer = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
     private const string StreamingEcdsaPrefix = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD";
-    private const string OnlySigV4 = "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.";
 
     private readonly ICredentialProvider _credentials;
     private readonly string _region;
     private readonly TimeProvider _time;
     private readonly SigningKeyCache _keys = new();
+    private readonly SigV2Verifier _v2;
 
     public SigV4Authenticator(ICredentialProvider credentials, string region, TimeProvider time)
     {
         _credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
         _region = string.IsNullOrEmpty(region) ? DefaultRegion : region;
         _time = time ?? throw new ArgumentNullException(nameof(time));
+        _v2 = new SigV2Verifier(_credentials, _time);
     }
 
     public string Region => _region;
 
     /// <summary>Verifies the request's signature; throws <see cref="S3Exception"/> when it does not verify.</summary>
-    public AuthenticatedRequest Authenticate(HttpRequest request)
+    /// <param name="request">the request as Kestrel presents it, raw target included.</param>
+    /// <param name="virtualHostBucket">the bucket named by the Host header (virtual-host style), else null: SigV2 signs "/bucket" + path.</param>
+    public AuthenticatedRequest Authenticate(HttpRequest request, string? virtualHostBucket = null)
     {
         ArgumentNullException.ThrowIfNull(request);
 
@@ -64,7 +68,9 @@ public sealed class SigV4Authenticator
 
         if (hasHeader)
         {
-            return AuthenticateHeader(request, authorization);
+            return authorization.Count == 1 && authorization[0]!.StartsWith(SigV2Verifier.HeaderPrefix, StringComparison.Ordinal)
+                ? _v2.AuthenticateHeader(request, authorization[0]!, virtualHostBucket)
+                : AuthenticateHeader(request, authorization);
         }
 
         if (hasPresigned)
@@ -74,7 +80,7 @@ public sealed class SigV4Authenticator
 
         if (hasV2Query)
         {
-            throw new S3Exception(S3ErrorCode.InvalidRequest, OnlySigV4);
+            return _v2.AuthenticateQuery(request, virtualHostBucket);
         }
 
         // Anonymous access is not supported: every bucket is private.

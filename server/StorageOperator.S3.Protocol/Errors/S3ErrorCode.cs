@@ -39,6 +39,15 @@ public enum S3ErrorCode
     NoSuchBucket,
     NoSuchKey,
     NoSuchUpload,
+
+    // "this bucket has no such configuration": what GETs of configurations we never store answer
+    NoSuchBucketPolicy,
+    NoSuchCORSConfiguration,
+    NoSuchLifecycleConfiguration,
+    NoSuchTagSet,
+    NoSuchWebsiteConfiguration,
+    ObjectLockConfigurationNotFoundError,
+    ReplicationConfigurationNotFoundError,
     NotImplemented,
     NotModified,
     PreconditionFailed,

@@ -116,6 +116,53 @@ public sealed class BucketHandlers(IStorageBackend backend, S3ServerSettings set
         }));
     }
 
+    /// <summary>
+    /// Every bucket and object belongs to the owner alone, so the only ACL that can be set is that one: tools that set
+    /// "private" explicitly (s3cmd setacl --acl-private, Terraform, SDK callers) succeed; a grant to anyone else would be
+    /// a silent lie, so it is NotImplemented.
+    /// </summary>
+    public async Task<S3Result> PutAclAsync(S3RequestContext ctx)
+    {
+        if (ctx.Route.Key is null)
+        {
+            await RequireBucketAsync(ctx).ConfigureAwait(false);
+        }
+        else if (await backend.GetObjectInfoAsync(ctx.Bucket, ctx.Key, ctx.Aborted).ConfigureAwait(false) is null)
+        {
+            throw new S3Exception(S3ErrorCode.NoSuchKey) { ExtraElements = [new("Key", ctx.Key)] };
+        }
+
+        var body = await RequestChecks.ReadSmallBodyAsync(ctx, 64 * 1024).ConfigureAwait(false);
+        var canned = ctx.Header("x-amz-acl");
+        var explicitGrants = ctx.Request.Headers.Keys.Any(h => h.StartsWith("x-amz-grant-", StringComparison.OrdinalIgnoreCase));
+        bool ownerOnly;
+        if (canned is not null || explicitGrants)
+        {
+            ownerOnly = canned == "private" && !explicitGrants && body.Length == 0;
+        }
+        else if (body.Length > 0)
+        {
+            var doc = S3Xml.Parse(body);
+            if (doc.Name.LocalName != "AccessControlPolicy")
+            {
+                throw new S3Exception(S3ErrorCode.MalformedXML);
+            }
+
+            var grants = doc.Descendants().Where(e => e.Name.LocalName == "Grant").ToList();
+            ownerOnly = grants.Count > 0 && grants.All(g =>
+                g.Descendants().FirstOrDefault(e => e.Name.LocalName == "ID")?.Value == S3Owner.Id
+                && g.Elements().FirstOrDefault(e => e.Name.LocalName == "Permission")?.Value == "FULL_CONTROL");
+        }
+        else
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML);
+        }
+
+        return ownerOnly
+            ? S3Result.Empty()
+            : throw new S3Exception(S3ErrorCode.NotImplemented, "Only the private ACL (the owner alone, FULL_CONTROL) is supported.");
+    }
+
     public async Task<S3Result> GetObjectTaggingAsync(S3RequestContext ctx)
     {
         if (await backend.GetObjectInfoAsync(ctx.Bucket, ctx.Key, ctx.Aborted).ConfigureAwait(false) is null)

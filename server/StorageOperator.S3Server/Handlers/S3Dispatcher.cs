@@ -54,6 +54,7 @@ public sealed class S3Dispatcher(
             S3Operation.PutBucketEncryption => encryption.PutAsync(ctx),
             S3Operation.GetBucketEncryption => encryption.GetAsync(ctx),
             S3Operation.DeleteBucketEncryption => encryption.DeleteAsync(ctx),
+            S3Operation.PutAcl => buckets.PutAclAsync(ctx),
             S3Operation.GetUnsetBucketConfiguration => buckets.GetUnsetConfigurationAsync(ctx),
             S3Operation.NotImplemented => throw new S3Exception(S3ErrorCode.NotImplemented,
                 "A header you provided implies functionality that is not implemented"),

@@ -39,6 +39,12 @@ public enum S3Operation
     DeleteBucketEncryption,
 
     /// <summary>
+    /// PUT ?acl on a bucket or object: only the owner-only ACL exists here, so "private" (canned, or a body granting
+    /// the owner FULL_CONTROL alone) is accepted as a no-op and anything wider is NotImplemented, as in MinIO.
+    /// </summary>
+    PutAcl,
+
+    /// <summary>
     /// GET of a bucket configuration we never store (policy, CORS, lifecycle, tagging, object lock, website,
     /// replication; the route's Detail names it): AWS's "not configured" 404, which tools treat as "none".
     /// </summary>

@@ -66,6 +66,7 @@ public static class S3RequestParser
                 return R(S3Operation.HeadBucket);
             case "PUT":
                 if (q.Contains("encryption")) return R(S3Operation.PutBucketEncryption);
+                if (q.Contains("acl")) return R(S3Operation.PutAcl);
                 return HasKnownSubresource(q) ? Unsupported() : R(S3Operation.CreateBucket);
             case "DELETE":
                 if (q.Contains("encryption")) return R(S3Operation.DeleteBucketEncryption);
@@ -93,6 +94,7 @@ public static class S3RequestParser
             case "HEAD":
                 return R(S3Operation.HeadObject);
             case "PUT":
+                if (q.Contains("acl")) return R(S3Operation.PutAcl);
                 if (HasKnownSubresource(q)) return Unsupported();
                 if (q.Contains("uploadId") || q.Contains("partNumber"))
                 {

@@ -65,19 +65,6 @@ public sealed class SigV4AuthenticatorTests
             Authenticator().Authenticate(TestRequest.Build("GET", "/bucket", [new("Host", Host)])));
 
     [Fact]
-    public void SigV2_header_is_rejected_as_unsupported()
-    {
-        var e = S3Assert.Throws(S3ErrorCode.InvalidRequest, 400, () => Authenticator().Authenticate(
-            TestRequest.Build("GET", "/bucket", [new("Host", Host), new("Authorization", "AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg=")])));
-        Assert.Contains("AWS4-HMAC-SHA256", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void SigV2_presigned_query_is_rejected_as_unsupported() =>
-        S3Assert.Throws(S3ErrorCode.InvalidRequest, 400, () => Authenticator().Authenticate(
-            TestRequest.Build("GET", "/bucket/k?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1&Signature=abc", [new("Host", Host)])));
-
-    [Fact]
     public void Header_and_presigned_together_are_rejected()
     {
         var target = ExampleCredentials.Signer().Presign("GET", Host, "/bucket/k", Now, 60);

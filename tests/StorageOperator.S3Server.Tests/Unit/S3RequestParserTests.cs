@@ -24,12 +24,16 @@ public sealed class S3RequestParserTests
     [InlineData("HEAD", "/b/k", "", S3Operation.HeadObject, "b", "k")]
     [InlineData("DELETE", "/b/k", "", S3Operation.DeleteObject, "b", "k")]
     [InlineData("GET", "/b/k", "acl", S3Operation.GetObjectAcl, "b", "k")]
+    [InlineData("PUT", "/b/k", "acl", S3Operation.PutAcl, "b", "k")]
+    [InlineData("PUT", "/b", "acl", S3Operation.PutAcl, "b", null)]
     [InlineData("POST", "/b/k", "uploads", S3Operation.CreateMultipartUpload, "b", "k")]
     [InlineData("PUT", "/b/k", "partNumber,uploadId", S3Operation.UploadPart, "b", "k")]
     [InlineData("POST", "/b/k", "uploadId", S3Operation.CompleteMultipartUpload, "b", "k")]
     [InlineData("DELETE", "/b/k", "uploadId", S3Operation.AbortMultipartUpload, "b", "k")]
     [InlineData("GET", "/b/k", "uploadId,max-parts", S3Operation.ListParts, "b", "k")]
-    [InlineData("GET", "/b", "tagging", S3Operation.NotImplemented, "b", null)]
+    [InlineData("GET", "/b", "tagging", S3Operation.GetUnsetBucketConfiguration, "b", null)]
+    [InlineData("GET", "/b", "policy", S3Operation.GetUnsetBucketConfiguration, "b", null)]
+    [InlineData("GET", "/b", "logging", S3Operation.NotImplemented, "b", null)]
     [InlineData("PUT", "/b", "versioning", S3Operation.NotImplemented, "b", null)]
     [InlineData("PUT", "/b", "policy", S3Operation.NotImplemented, "b", null)]
     [InlineData("GET", "/b", "versions,prefix", S3Operation.ListObjectVersions, "b", null)]
@@ -81,7 +85,7 @@ public sealed class S3RequestParserTests
     [Fact]
     public void Not_implemented_names_the_subresource()
     {
-        var route = S3RequestParser.Parse("GET", "/b", new HashSet<string> { "lifecycle" }, null, null, false);
-        Assert.Equal("lifecycle", route.Detail);
+        var route = S3RequestParser.Parse("GET", "/b", new HashSet<string> { "logging" }, null, null, false);
+        Assert.Equal("logging", route.Detail);
     }
 }
