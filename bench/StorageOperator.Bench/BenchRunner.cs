@@ -14,7 +14,8 @@ namespace StorageOperator.Bench;
 /// <summary>
 /// One bench run: the machine's limits, then the storage server as a child process in each encryption mode —
 /// plain, SSE-S3 and SSE-C on a server with a static KMS key, SSE-KMS on a second server wired to a key-server
-/// child over mTLS — then the table and the JSON.
+/// child over mTLS — then the gateway section (Ceph RGW directly and through storage-server gateway replicas), then
+/// the table and the JSON. <c>--only</c> picks sections.
 /// </summary>
 public sealed class BenchRunner(BenchOptions options, TextWriter output, TextWriter progress)
 {
@@ -50,14 +51,26 @@ public sealed class BenchRunner(BenchOptions options, TextWriter output, TextWri
         try
         {
             using var pki = BenchPki.Create(Path.Combine(workRoot, "pki"));
-            var limits = await MeasureMachineAsync(pki, Path.Combine(workRoot, "probe"));
+            var limits = options.RunsMachine ? await MeasureMachineAsync(pki, Path.Combine(workRoot, "probe")) : null;
             var measurements = new List<Measurement>();
             var client = "";
-            if (!options.MachineOnly)
+            if (options.RunsServer)
             {
                 client = await RunServersAsync(pki, workRoot, measurements);
-                progress.WriteLine("[disk] measured again after the server runs");
-                limits = limits with { DiskAfter = MeasureDisk(Path.Combine(workRoot, "probe")) };
+                if (limits is not null)
+                {
+                    progress.WriteLine("[disk] measured again after the server runs");
+                    limits = limits with { DiskAfter = MeasureDisk(Path.Combine(workRoot, "probe")) };
+                }
+            }
+
+            GatewayReport? gateway = null;
+            if (options.RunsGateway)
+            {
+                var section = new Gateway.GatewaySection(
+                    options.Quick ? GatewayProfile.Quick : GatewayProfile.Full, pki, workRoot, LogDir,
+                    Path.Combine(AppContext.BaseDirectory, StorageServerHost.DllName), options.ServerEnvironment, progress);
+                gateway = await section.RunAsync();
             }
 
             var report = new BenchReport
@@ -70,14 +83,21 @@ public sealed class BenchRunner(BenchOptions options, TextWriter output, TextWri
                 Client = client,
                 Notes = _notes,
                 Measurements = measurements,
+                Gateway = gateway,
             };
             TableWriter.Write(report, output);
             JsonReportWriter.Write(report, options.JsonPath);
             output.WriteLine($"JSON: {Path.GetFullPath(options.JsonPath)}");
-            var failed = measurements.Where(m => m.Status.StartsWith("failed", StringComparison.Ordinal)).ToList();
+            var failed = measurements.Concat(gateway?.Measurements ?? []).Where(m => m.Status.StartsWith("failed", StringComparison.Ordinal)).ToList();
             if (failed.Count > 0)
             {
                 output.WriteLine($"{failed.Count} scenario(s) failed.");
+                return 1;
+            }
+
+            // Asked for by name: a gateway section that could not run is a failed run, not a footnote.
+            if (gateway is { Ok: false } && (options.Gateway == true || gateway.Status.StartsWith("failed", StringComparison.Ordinal)))
+            {
                 return 1;
             }
 

@@ -27,6 +27,7 @@ var runner = new BenchRunner(options, Console.Out, Console.Error);
 void Interrupted(PosixSignalContext context)
 {
     ChildProcess.KillAll();
+    StorageOperator.Bench.Gateway.RgwCluster.StopAll();
     runner.DeleteWorkDirectory();
 }
 

@@ -12,8 +12,20 @@ public sealed record BenchOptions
     /// <summary>Where the servers keep their data and the fsync probe writes; the default is a fresh temp folder.</summary>
     public string? WorkDir { get; init; }
 
-    /// <summary>Skips the S3 part: machine limits only.</summary>
-    public bool MachineOnly { get; init; }
+    /// <summary>Sections to run (machine, server, gateway); empty: the default run.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
+
+    /// <summary>--gateway: asked for explicitly (added to any selection; a missing radosgw then fails the run).
+    /// --no-gateway: left out. Null: in the default run whenever radosgw is on PATH.</summary>
+    public bool? Gateway { get; init; }
+
+    public static readonly IReadOnlyList<string> AllSections = ["machine", "server", "gateway"];
+
+    public bool RunsMachine => Only.Count == 0 || Only.Contains("machine");
+
+    public bool RunsServer => Only.Count == 0 || Only.Contains("server");
+
+    public bool RunsGateway => Gateway ?? (Only.Count == 0 || Only.Contains("gateway"));
 
     public bool Help { get; init; }
 
@@ -36,14 +48,19 @@ public sealed record BenchOptions
 
     public const string Usage =
         """
-        storage-bench [--quick] [--json PATH] [--work-dir DIR] [--machine-only] [--modes LIST] [--server-env NAME=VALUE]... [--perf]
-                      [--unsigned-payload]
+        storage-bench [--quick] [--json PATH] [--work-dir DIR] [--machine-only | --only LIST] [--gateway | --no-gateway]
+                      [--modes LIST] [--server-env NAME=VALUE]... [--perf] [--unsigned-payload]
 
-          --quick         small sizes and few operations: the whole run takes under two minutes
+          --quick         small sizes and few operations: under two minutes, plus about two and a half with the gateway
           --json PATH     machine-readable results (default bench/results/latest.json)
           --work-dir DIR  parent folder for server data and probe files (default: the system temp folder);
                           put it on the disk you want to measure
-          --machine-only  measure the machine's limits only (disk, AES-GCM, hashes, TLS loopback)
+          --machine-only  measure the machine's limits only (disk, AES-GCM, hashes, TLS loopback); same as --only machine
+          --only LIST     comma-separated sections of machine,server,gateway (default: all; the gateway when radosgw
+                          is on PATH)
+          --gateway       the gateway section (Ceph RGW direct vs. one and two storage-server gateway replicas) even
+                          when not selected otherwise; without radosgw the run then fails instead of reporting n/a
+          --no-gateway    leave the gateway section out
           --modes LIST    comma-separated subset of plain,SSE-S3,SSE-KMS,SSE-C (default: all)
           --server-env NAME=VALUE
                           extra environment for the storage server, e.g. DOTNET_PerfMapEnabled=1 to profile it
@@ -74,7 +91,23 @@ public sealed record BenchOptions
                     options = options with { Perf = true };
                     break;
                 case "--machine-only":
-                    options = options with { MachineOnly = true };
+                    options = options with { Only = new HashSet<string> { "machine" } };
+                    break;
+                case "--only":
+                    var sections = Value(args, ref i).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                    var unknownSection = sections.FirstOrDefault(s => !AllSections.Contains(s, StringComparer.OrdinalIgnoreCase));
+                    if (unknownSection is not null || sections.Length == 0)
+                    {
+                        throw new ArgumentException($"--only: unknown section '{unknownSection}' (use {string.Join(",", AllSections)})");
+                    }
+
+                    options = options with { Only = sections.Select(s => s.ToLowerInvariant()).ToHashSet() };
+                    break;
+                case "--gateway":
+                    options = options with { Gateway = true };
+                    break;
+                case "--no-gateway":
+                    options = options with { Gateway = false };
                     break;
                 case "--json":
                     options = options with { JsonPath = Value(args, ref i) };

@@ -18,11 +18,27 @@ public sealed class ChildProcess : IDisposable
         _process = process;
         _log = log;
         LogPath = logPath;
+        Pid = process.Id;
     }
 
-    public int Pid => _process.Id;
+    /// <summary>Kept from the start: the signal handler may dispose the process while the run is still reading it.</summary>
+    public int Pid { get; }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                // Disposed (by Ctrl+C's handler): as good as exited.
+                return true;
+            }
+        }
+    }
 
     public string LogPath { get; }
 

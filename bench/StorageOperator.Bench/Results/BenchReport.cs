@@ -12,7 +12,8 @@ public sealed record BenchReport
 
     public required MachineInfo Machine { get; init; }
 
-    public required MachineLimits Limits { get; init; }
+    /// <summary>Null when the machine section was not run (<c>--only</c>).</summary>
+    public required MachineLimits? Limits { get; init; }
 
     public required string Client { get; init; }
 
@@ -20,6 +21,9 @@ public sealed record BenchReport
     public required IReadOnlyList<string> Notes { get; init; }
 
     public required IReadOnlyList<Measurement> Measurements { get; init; }
+
+    /// <summary>Null when the gateway section was left out.</summary>
+    public GatewayReport? Gateway { get; init; }
 
     public IEnumerable<(Measurement Measurement, Ratios Ratios)> WithRatios() =>
         Measurements.Select(m => (m, Ratios.For(m, Measurements, Limits)));

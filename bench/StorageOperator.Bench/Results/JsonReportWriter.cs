@@ -56,8 +56,6 @@ public static class JsonReportWriter
             });
         }
 
-        var disk = Disk(limits.Disk);
-        var diskAfter = Disk(limits.DiskAfter);
 
         return new JsonObject
         {
@@ -73,10 +71,10 @@ public static class JsonReportWriter
                 ["work_dir"] = report.Machine.WorkDir,
                 ["load_average_at_start"] = report.Machine.LoadAtStart,
             },
-            ["limits"] = new JsonObject
+            ["limits"] = limits is null ? null : new JsonObject
             {
-                ["disk"] = disk,
-                ["disk_after_server_runs"] = diskAfter,
+                ["disk"] = Disk(limits.Disk),
+                ["disk_after_server_runs"] = Disk(limits.DiskAfter),
                 ["aes_256_gcm_64k_encrypt_mib_per_s"] = Num(limits.Crypto.AesGcmEncryptMiBps),
                 ["aes_256_gcm_64k_decrypt_mib_per_s"] = Num(limits.Crypto.AesGcmDecryptMiBps),
                 ["md5_mib_per_s"] = Num(limits.Crypto.Md5MiBps),
@@ -89,6 +87,48 @@ public static class JsonReportWriter
             },
             ["client"] = report.Client,
             ["notes"] = new JsonArray([.. report.Notes.Select(n => (JsonNode?)JsonValue.Create(n))]),
+            ["results"] = results,
+            ["gateway"] = report.Gateway is { } gateway ? Gateway(gateway) : null,
+        };
+    }
+
+    /// <summary>The gateway section: every target's scenarios with their ratio to RGW used directly.</summary>
+    private static JsonObject Gateway(GatewayReport gateway)
+    {
+        var targets = StorageOperator.Bench.Gateway.GatewayTarget.All.ToDictionary(t => t.Name);
+        var results = new JsonArray();
+        foreach (var m in gateway.Measurements)
+        {
+            var target = targets.GetValueOrDefault(m.Mode);
+            results.Add(new JsonObject
+            {
+                ["target"] = m.Mode,
+                ["label"] = target?.Label,
+                ["replicas"] = target?.Replicas,
+                ["auto_encryption"] = target?.Encrypted,
+                ["operation"] = m.Operation,
+                ["size"] = m.Size,
+                ["concurrency"] = m.Concurrency,
+                ["status"] = m.Status,
+                ["bytes"] = m.Ok ? m.Bytes : null,
+                ["ops"] = m.Ok ? m.Ops : null,
+                ["seconds"] = Num(m.Ok ? m.Seconds : double.NaN),
+                ["mib_per_s"] = Num(m.IsSmall ? double.NaN : m.MiBps),
+                ["ops_per_s"] = Num(m.IsSmall ? m.OpsPerSecond : double.NaN),
+                ["ratio_vs_direct"] = Num(gateway.VsDirect(m)),
+                ["latency_p50_ms"] = Num(m.P50Ms),
+                ["latency_p99_ms"] = Num(m.P99Ms),
+                ["replicas_cpu_s"] = Num(m.Ok ? m.ServerCpuSeconds : double.NaN),
+                ["ceph_cpu_s"] = Num(m.Ok ? m.BackendCpuSeconds : double.NaN),
+                ["client_cpu_s"] = Num(m.Ok ? m.ClientCpuSeconds : double.NaN),
+            });
+        }
+
+        return new JsonObject
+        {
+            ["status"] = gateway.Status,
+            ["client"] = gateway.Client.Length > 0 ? gateway.Client : null,
+            ["notes"] = new JsonArray([.. gateway.Notes.Select(n => (JsonNode?)JsonValue.Create(n))]),
             ["results"] = results,
         };
     }

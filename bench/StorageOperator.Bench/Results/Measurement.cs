@@ -33,6 +33,9 @@ public sealed record Measurement
 
     public double ClientCpuSeconds { get; init; } = double.NaN;
 
+    /// <summary>Gateway section: CPU of the Ceph daemons (monitor, OSD, radosgw) during the scenario.</summary>
+    public double BackendCpuSeconds { get; init; } = double.NaN;
+
     public long PeakRssBytes { get; init; } = -1;
 
     public bool PeakRssExact { get; init; }

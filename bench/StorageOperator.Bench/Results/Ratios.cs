@@ -11,11 +11,11 @@ namespace StorageOperator.Bench.Results;
 /// <param name="VsAesGcm">Encrypted throughput ÷ single-core AES-GCM (encrypt for writes, decrypt for reads).</param>
 public sealed record Ratios(double VsPlain, double VsMachine, double VsAesGcm, string MachineLimitName, double MachineLimitMiBps)
 {
-    public static Ratios For(Measurement m, IReadOnlyList<Measurement> all, MachineLimits machine)
+    public static Ratios For(Measurement m, IReadOnlyList<Measurement> all, MachineLimits? machine)
     {
         var plain = all.FirstOrDefault(p => p.Mode == "plain" && p.Key == m.Key);
         var vsPlain = m.Mode != "plain" && plain is not null ? Rates.Ratio(m.Rate, plain.Rate) : double.NaN;
-        if (m.IsSmall)
+        if (m.IsSmall || machine is null)
         {
             return new Ratios(vsPlain, double.NaN, double.NaN, "", double.NaN);
         }

@@ -15,6 +15,24 @@ public static class TableWriter
         output.WriteLine($"storage-bench ({report.Profile}) {report.Started:yyyy-MM-dd HH:mm:ss}Z, {report.Duration.TotalSeconds:0} s");
         output.WriteLine($"machine: {report.Machine.Cpu}, {report.Machine.Cores} cores, {report.Machine.Os}, {report.Machine.Runtime}");
         output.WriteLine($"work dir: {report.Machine.WorkDir}; load average at start: {report.Machine.LoadAtStart}");
+        if (limits is not null)
+        {
+            WriteLimits(limits, output);
+        }
+
+        if (report.Measurements.Count > 0)
+        {
+            WriteServer(report, output);
+        }
+
+        if (report.Gateway is { } gateway)
+        {
+            GatewayTableWriter.Write(gateway, output);
+        }
+    }
+
+    private static void WriteLimits(Machine.MachineLimits limits, TextWriter output)
+    {
         output.WriteLine();
         output.WriteLine("Machine limits (measured in this run)");
         foreach (var (disk, when) in limits.Disk.Select(d => (d, "before")).Concat(limits.DiskAfter.Select(d => (d, "after"))))
@@ -27,11 +45,10 @@ public static class TableWriter
         output.WriteLine($"  AES-256-GCM, 64 KiB packages, 1 thread, per CPU second: encrypt {Rate(crypto.AesGcmEncryptMiBps)}, decrypt {Rate(crypto.AesGcmDecryptMiBps)}");
         output.WriteLine($"  MD5 {Rate(crypto.Md5MiBps)}   SHA-256 {Rate(crypto.Sha256MiBps)}   CRC32 {Rate(crypto.Crc32MiBps)}   (1 thread, per CPU second)");
         output.WriteLine($"  TLS loopback, 1 connection ({limits.Tls.Protocol}, {limits.Tls.CipherSuite}): {Rate(limits.Tls.MiBps)}, both ends {Num(limits.Tls.CpuSecondsPerGiB, "0.00")} CPU s/GiB");
-        if (report.Measurements.Count == 0)
-        {
-            return;
-        }
+    }
 
+    private static void WriteServer(BenchReport report, TextWriter output)
+    {
         output.WriteLine();
         output.WriteLine($"Server over HTTPS on loopback; client: {report.Client}");
         foreach (var note in report.Notes)
@@ -117,8 +134,8 @@ public static class TableWriter
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
-    private static string Rate(double mibps) => double.IsFinite(mibps) ? $"{mibps:0.0} MiB/s" : "n/a";
+    internal static string Rate(double mibps) => double.IsFinite(mibps) ? $"{mibps:0.0} MiB/s" : "n/a";
 
-    private static string Num(double value, string format) =>
+    internal static string Num(double value, string format) =>
         double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "-";
 }

@@ -11,7 +11,12 @@ public static class S3ClientFactory
     /// CA trusted, a long timeout for 1 GiB bodies, and no retries, so a failed request is reported instead of
     /// silently timed twice.
     /// </summary>
-    public static AmazonS3Client Create(Uri endpoint, string accessKey, string secretKey, X509Certificate2 ca)
+    /// <param name="checksumsWhenRequired">
+    /// The SDK's CRC32 trailers and response validation only where the API requires them: Ceph RGW 16 refuses the
+    /// trailers, and the gateway section sends the same requests to RGW and to the replicas so the ratios compare
+    /// like with like.
+    /// </param>
+    public static AmazonS3Client Create(Uri endpoint, string accessKey, string secretKey, X509Certificate2 ca, bool checksumsWhenRequired = false)
     {
         var config = new AmazonS3Config
         {
@@ -22,6 +27,12 @@ public static class S3ClientFactory
             Timeout = TimeSpan.FromMinutes(10),
             MaxErrorRetry = 0,
         };
+        if (checksumsWhenRequired)
+        {
+            config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
+            config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
+        }
+
         return new AmazonS3Client(new BasicAWSCredentials(accessKey, secretKey), config);
     }
 

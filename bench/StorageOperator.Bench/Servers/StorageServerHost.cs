@@ -38,27 +38,47 @@ public sealed class StorageServerHost : IDisposable
 
     public string LogTail() => _process.LogTail();
 
-    public static async Task<StorageServerHost> StartAsync(
+    public static Task<StorageServerHost> StartAsync(
         string dll, string dataDir, BenchPki pki, IReadOnlyDictionary<string, string> kmsEnvironment, string logPath)
     {
         Directory.CreateDirectory(dataDir);
         var port = FreePort.Next();
+        return StartCoreAsync(dll, ["server", dataDir, "--address", $"127.0.0.1:{port}", "--certs-dir", pki.StorageCertsDir], port,
+            pki, kmsEnvironment, logPath, RootSecret(), "/minio/health/live", dataDir);
+    }
+
+    /// <summary>
+    /// <c>storage-server gateway s3 BACKEND</c>: a stateless replica; ready once its backend probe succeeds. Replicas of
+    /// one deployment share their root credentials, as pods of one Deployment do.
+    /// </summary>
+    public static Task<StorageServerHost> StartGatewayAsync(
+        string dll, Uri backend, BenchPki pki, IReadOnlyDictionary<string, string> environment, string rootSecret, string logPath)
+    {
+        var port = FreePort.Next();
+        return StartCoreAsync(dll, ["gateway", "s3", backend.ToString().TrimEnd('/'), "--address", $"127.0.0.1:{port}", "--certs-dir", pki.StorageCertsDir],
+            port, pki, environment, logPath, rootSecret, "/minio/health/ready", "");
+    }
+
+    public static string RootSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+
+    private static async Task<StorageServerHost> StartCoreAsync(
+        string dll, string[] arguments, int port, BenchPki pki, IReadOnlyDictionary<string, string> extraEnvironment, string logPath,
+        string secretKey, string readyPath, string dataDir)
+    {
         const string accessKey = "bench-admin";
-        var secretKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
-        var environment = new Dictionary<string, string>(kmsEnvironment)
+        var environment = new Dictionary<string, string>(extraEnvironment)
         {
             ["STORAGE_ROOT_USER"] = accessKey,
             ["STORAGE_ROOT_PASSWORD"] = secretKey,
         };
-        var process = ChildProcess.Start(
-            dll, ["server", dataDir, "--address", $"127.0.0.1:{port}", "--certs-dir", pki.StorageCertsDir], environment, logPath);
+        var process = ChildProcess.Start(dll, arguments, environment, logPath);
         var endpoint = new Uri($"https://127.0.0.1:{port}");
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = CaTrust.Callback(pki.Ca) } });
             await Readiness.WaitAsync(process, "storage-server", async ct =>
             {
-                using var response = await http.GetAsync(new Uri(endpoint, "/minio/health/live"), ct);
+                using var response = await http.GetAsync(new Uri(endpoint, readyPath), ct);
                 return response.StatusCode == HttpStatusCode.OK;
             });
         }
