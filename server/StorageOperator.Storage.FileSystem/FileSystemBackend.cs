@@ -209,7 +209,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
             ObjectInfo info;
             await using (var file = CreateTempFile(temp))
             {
-                var size = await StreamCopy.CopyAsync(data, file, ct).ConfigureAwait(false);
+                var size = await StreamCopy.CopyAsync(data, file, new Writeback(file.SafeFileHandle), ct).ConfigureAwait(false);
                 var metadata = complete(size);
                 var stored = MetadataMapper.ToStored(metadata, DateTimeOffset.UtcNow);
                 await StoredFile.AppendMetadataAsync(file, size, MetadataMapper.Serialize(stored), StoredFile.ObjectMagic, ct)

@@ -14,6 +14,7 @@ public sealed class HashingReadStream(Stream inner, long? expectedLength, long m
     private readonly Dictionary<ChecksumAlgorithm, IChecksum> _checksums = algorithms.Distinct().ToDictionary(a => a, a => a.Create());
     private readonly Dictionary<ChecksumAlgorithm, byte[]> _results = [];
     private byte[]? _md5Result;
+    private bool _md5Skipped;
 
     public long BytesRead { get; private set; }
 
@@ -21,7 +22,28 @@ public sealed class HashingReadStream(Stream inner, long? expectedLength, long m
 
     public IReadOnlyCollection<ChecksumAlgorithm> Algorithms => _checksums.Keys;
 
-    public byte[] Md5 => _md5Result ??= _md5.GetHashAndReset();
+    /// <summary>False once <see cref="SkipMd5"/> took effect.</summary>
+    public bool HasMd5 => !_md5Skipped;
+
+    /// <exception cref="InvalidOperationException">the MD5 was skipped.</exception>
+    public byte[] Md5 => _md5Skipped
+        ? throw new InvalidOperationException("The MD5 of this body was not computed.")
+        : _md5Result ??= _md5.GetHashAndReset();
+
+    /// <summary>
+    /// Leaves the MD5 out (a third of a PUT's CPU) when nothing will use it, e.g. an SSE-KMS write without
+    /// Content-MD5 whose ETag is random. Only possible before the first byte; returns whether it took effect.
+    /// </summary>
+    public bool SkipMd5()
+    {
+        if (BytesRead > 0 || ReachedEnd)
+        {
+            return false;
+        }
+
+        _md5Skipped = true;
+        return true;
+    }
 
     public byte[] Checksum(ChecksumAlgorithm a) =>
         _results.TryGetValue(a, out var r) ? r : _results[a] = _checksums[a].Finish();
@@ -77,7 +99,10 @@ public sealed class HashingReadStream(Stream inner, long? expectedLength, long m
             throw new S3Exception(S3ErrorCode.EntityTooLarge);
         }
 
-        _md5.AppendData(data);
+        if (!_md5Skipped)
+        {
+            _md5.AppendData(data);
+        }
         foreach (var c in _checksums.Values)
         {
             c.Append(data);

@@ -41,10 +41,19 @@ public sealed class SseWrite : IDisposable, IAsyncDisposable
     public SseResponse Response { get; }
 
     /// <summary>
+    /// Whether <see cref="ETag"/> will use the plaintext MD5: always for plaintext and SSE-S3 (the ETag is the MD5),
+    /// for SSE-C/SSE-KMS only to seal a client's Content-MD5; otherwise the sealed value is random and computing the
+    /// MD5 would be wasted work.
+    /// </summary>
+    public bool NeedsPlaintextMd5(bool clientSentContentMd5) =>
+        clientSentContentMd5 || Type is SseType.None or SseType.SseS3 || _objectKey is null;
+
+    /// <summary>
     /// The ETag to store and return (§2.9, §1.4): the MD5 for plaintext and SSE-S3; for SSE-C and SSE-KMS the last
     /// 16 bytes of the MD5 sealed under the object key (random-looking). Without a client Content-MD5 the sealed
     /// value is a random 16 bytes (MinIO <c>forceMD5</c>), so nothing about the plaintext is derivable from it.
-    /// The sealed form goes into <paramref name="metadata"/> under <see cref="SealedETagKey"/>.
+    /// The sealed form goes into <paramref name="metadata"/> under <see cref="SealedETagKey"/>. <paramref name="md5"/>
+    /// may be empty where <see cref="NeedsPlaintextMd5"/> said it is not needed.
     /// </summary>
     public string ETag(ReadOnlySpan<byte> md5, bool clientSentContentMd5, IDictionary<string, string> metadata)
     {

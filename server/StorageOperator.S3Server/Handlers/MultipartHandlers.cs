@@ -127,6 +127,12 @@ public sealed class MultipartHandlers(IStorageBackend backend, SseObjectCodec ss
 
     private async Task<PartInfo> StorePartAsync(S3RequestContext ctx, MultipartUploadInfo upload, int partNumber, HashingReadStream hashing, PayloadChecks? checks, SseWrite write)
     {
+        var clientMd5 = ctx.Request.Headers.ContainsKey("Content-MD5");
+        if (!write.NeedsPlaintextMd5(clientMd5))
+        {
+            hashing.SkipMd5();
+        }
+
         return await backend.PutPartAsync(ctx.Bucket, ctx.Key, upload.UploadId, partNumber, write.Stored, _ =>
         {
             var sums = checks?.Verify(hashing, ctx.Auth.Trailers) ?? hashing.Algorithms.ToDictionary(a => a, a => Convert.ToBase64String(hashing.Checksum(a)));
@@ -136,7 +142,7 @@ public sealed class MultipartHandlers(IStorageBackend backend, SseObjectCodec ss
                 headers[a.HeaderName()] = v;
             }
 
-            var etag = write.ETag(hashing.Md5, ctx.Request.Headers.ContainsKey("Content-MD5"), headers);
+            var etag = write.ETag(hashing.HasMd5 ? hashing.Md5 : [], clientMd5, headers);
             return new PartMetadata(etag, hashing.BytesRead, headers);
         }, ctx.Aborted).ConfigureAwait(false);
     }

@@ -2,11 +2,18 @@ using System.Runtime.InteropServices;
 
 namespace StorageOperator.Storage.FileSystem.IO;
 
-/// <summary>.NET cannot open a directory as a file, so fsync of a directory needs libc.</summary>
+/// <summary>
+/// libc calls .NET does not expose: fsync of a directory (.NET cannot open one as a file), early writeback
+/// (sync_file_range) and kernel-side copies (copy_file_range). Linux x64/arm64 only; callers check the OS.
+/// </summary>
 internal static partial class NativeMethods
 {
     // O_RDONLY | O_CLOEXEC; both have the same value on Linux x64 and arm64.
     public const int OpenReadOnlyCloseOnExec = 0x80000;
+
+    public const uint SyncFileRangeWrite = 2; // SYNC_FILE_RANGE_WRITE: start writeback, do not wait
+
+    public const int EIntr = 4;
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags);
@@ -16,4 +23,11 @@ internal static partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    // off64_t is 64-bit on every 64-bit Linux ABI.
+    [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+    public static partial int SyncFileRange(int fd, long offset, long count, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "copy_file_range", SetLastError = true)]
+    public static partial nint CopyFileRange(int fdIn, ref long offsetIn, int fdOut, ref long offsetOut, nuint length, uint flags);
 }

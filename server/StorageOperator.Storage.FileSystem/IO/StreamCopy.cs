@@ -9,7 +9,8 @@ internal static class StreamCopy
     public const int BufferSize = 1 << 20;
 
     /// <summary>Copies everything from <paramref name="source"/>, writing full buffers; returns the byte count.</summary>
-    public static async Task<long> CopyAsync(Stream source, Stream target, CancellationToken ct)
+    /// <param name="writeback">told after each write, so the disk works while the network still delivers.</param>
+    public static async Task<long> CopyAsync(Stream source, Stream target, Writeback? writeback, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
@@ -34,6 +35,7 @@ internal static class StreamCopy
                 }
                 await target.WriteAsync(buffer.AsMemory(0, filled), ct).ConfigureAwait(false);
                 total += filled;
+                writeback?.Written(total);
                 if (filled < buffer.Length)
                 {
                     return total;
@@ -46,13 +48,23 @@ internal static class StreamCopy
         }
     }
 
-    /// <summary>Appends bytes [0, length) of an open file to <paramref name="target"/>.</summary>
-    public static async Task CopyRangeAsync(SafeFileHandle source, long length, Stream target, CancellationToken ct)
+    /// <summary>
+    /// Appends bytes [0, length) of an open file at <paramref name="target"/>'s position: inside the kernel where it
+    /// can (<see cref="KernelCopy"/>), through a buffer for the rest.
+    /// </summary>
+    public static async Task CopyRangeAsync(SafeFileHandle source, long length, FileStream target, Writeback? writeback,
+        CancellationToken ct)
     {
+        var start = target.Position;
+        var offset = KernelCopy.TryCopy(source, length, target.SafeFileHandle, start, writeback, ct);
+        target.Position = start + offset;
+        if (offset == length)
+        {
+            return;
+        }
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            long offset = 0;
             while (offset < length)
             {
                 var want = (int)Math.Min(buffer.Length, length - offset);
@@ -63,6 +75,7 @@ internal static class StreamCopy
                 }
                 await target.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
                 offset += n;
+                writeback?.Written(start + offset);
             }
         }
         finally
