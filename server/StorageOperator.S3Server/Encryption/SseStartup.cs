@@ -31,7 +31,29 @@ public sealed class SseStartup : IDisposable
     {
         var configuration = KmsConfiguration.FromEnvironment(environment, certsDirectory);
         var policy = EncryptionPolicy.FromEnvironment(environment, configuration.AutoEncryption);
-        return new SseStartup(configuration.CreateClient(), policy);
+        return new SseStartup(WithDataKeyCache(configuration.CreateClient(), environment), policy);
+    }
+
+    /// <summary>
+    /// A remote KMS (KES) gets a short-lived cache of decrypted data keys (STORAGE_KMS_CACHE_TTL seconds, default 60,
+    /// 0 = off): multipart parts and repeated reads of one object then cost one key-server round trip, not one each.
+    /// The static key decrypts locally and needs none.
+    /// </summary>
+    internal static IKmsClient? WithDataKeyCache(IKmsClient? kms, IDictionary environment)
+    {
+        if (kms is not KesClient)
+        {
+            return kms;
+        }
+
+        var raw = environment["STORAGE_KMS_CACHE_TTL"] as string;
+        var seconds = 60;
+        if (!string.IsNullOrWhiteSpace(raw) && (!int.TryParse(raw.Trim().TrimEnd('s'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out seconds) || seconds > 3600))
+        {
+            throw new KmsConfigurationException($"STORAGE_KMS_CACHE_TTL must be a number of seconds from 0 to 3600, not '{raw}'.");
+        }
+
+        return seconds == 0 ? kms : new CachingKmsClient(kms, TimeSpan.FromSeconds(seconds));
     }
 
     /// <summary>
