@@ -28,7 +28,7 @@ public sealed partial class S3GatewayBackend
         var location = await RequireBucketAsync(bucket, ct).ConfigureAwait(false);
         var backendKey = KeyLayout.DataKey(location, key);
         using var first = new PartBuffer(MaxPartLimit);
-        var ended = await first.FillAsync(data, PartLimit(1), ct).ConfigureAwait(false);
+        var ended = await first.FillAsync(data, PartLimit(1) + SinglePutSlack, ct).ConfigureAwait(false);
         if (!ended)
         {
             using var second = new PartBuffer(MaxPartLimit);
@@ -300,9 +300,12 @@ public sealed partial class S3GatewayBackend
         if (head.Metadata[MetadataCodec.VersionName] is { Length: > 0 } version && head.Metadata[MetadataCodec.InlineName] is not { Length: > 0 })
         {
             await DeleteQuietlyAsync(location.Bucket, KeyLayout.SidecarKey(location, key, version)).ConfigureAwait(false);
+            // Older sidecars still in their grace period when this one was written.
+            await SweepSidecarsAsync(location, key, keep: null).ConfigureAwait(false);
         }
-        // Also sidecars of versions overwritten by inline ones (one LIST per delete).
-        await SweepSidecarsAsync(location, key, keep: null).ConfigureAwait(false);
+        // An object whose metadata rode in its headers had no sidecar: deleting it is HEAD + DELETE, no LIST.
+        // A sidecar left by an earlier version that an inline write replaced is swept by the key's next
+        // sidecar write (or the bucket's deletion); it is garbage, never read.
     }
 
     // ---- helpers ----
@@ -317,6 +320,14 @@ public sealed partial class S3GatewayBackend
     };
 
     private long MaxPartLimit => _options.PartSize * 8;
+
+    /// <summary>
+    /// How far past the part size a PUT still goes to the backend as one request. Encryption adds 32
+    /// bytes per 64 KiB package (1/2048), so a part-size plaintext would otherwise turn into a
+    /// multipart upload with a tiny second part; 1/512 leaves room for that overhead four times over.
+    /// Large PUTs simply start with a part this much larger.
+    /// </summary>
+    private long SinglePutSlack => _options.PartSize / 512;
 
     /// <summary>Over TLS the body is already integrity-protected: skip hashing every part for the signature.</summary>
     private bool OverTls => _options.Endpoint.Scheme == Uri.UriSchemeHttps;

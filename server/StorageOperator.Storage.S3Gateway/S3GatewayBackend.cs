@@ -4,6 +4,7 @@ using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StorageOperator.Storage.S3Gateway.Backend;
+using StorageOperator.Storage.S3Gateway.Caching;
 using StorageOperator.Storage.S3Gateway.Configuration;
 using StorageOperator.Storage.S3Gateway.Layout;
 
@@ -28,8 +29,10 @@ public sealed partial class S3GatewayBackend : IStorageBackend, IDisposable
     private readonly ILogger _logger;
     private readonly AmazonS3Client _s3;
     private readonly KeyLayout _layout;
+    private readonly BucketConfigCache _configs;
 
-    public S3GatewayBackend(S3GatewayOptions options, ILogger? logger = null)
+    /// <param name="time">clock of the bucket configuration cache (tests); the system clock by default.</param>
+    public S3GatewayBackend(S3GatewayOptions options, ILogger? logger = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Mapping == BucketMapping.PrefixInOneBucket && string.IsNullOrEmpty(options.Bucket))
@@ -44,7 +47,11 @@ public sealed partial class S3GatewayBackend : IStorageBackend, IDisposable
         _logger = logger ?? NullLogger.Instance;
         _layout = new KeyLayout(options.Mapping, options.Bucket, options.Prefix);
         _s3 = S3ClientFactory.Create(options);
+        _configs = new BucketConfigCache(options.BucketConfigCacheTtl, options.BucketConfigCacheSize, time ?? TimeProvider.System);
     }
+
+    /// <summary>The backend client, for tests that count the requests an operation makes.</summary>
+    internal AmazonS3Client Client => _s3;
 
     public void Dispose() => _s3.Dispose();
 
@@ -105,6 +112,7 @@ public sealed partial class S3GatewayBackend : IStorageBackend, IDisposable
     public async Task CreateBucketAsync(string bucket, CancellationToken ct)
     {
         var location = _layout.Locate(bucket);
+        _configs.Invalidate(bucket);
         if (await BucketExistsAsync(bucket, location, ct).ConfigureAwait(false))
         {
             throw BucketAlreadyExists(bucket);
@@ -151,6 +159,7 @@ public sealed partial class S3GatewayBackend : IStorageBackend, IDisposable
 
     public async Task DeleteBucketAsync(string bucket, CancellationToken ct)
     {
+        _configs.Invalidate(bucket);
         var location = await RequireBucketAsync(bucket, ct).ConfigureAwait(false);
         // Internal objects sort after every key, so the first key listed tells whether any object is left.
         var first = await Call(() => _s3.ListObjectsV2Async(new ListObjectsV2Request
@@ -178,34 +187,58 @@ public sealed partial class S3GatewayBackend : IStorageBackend, IDisposable
         {
             await Call(() => _s3.DeleteBucketAsync(location.Bucket, ct), ct).ConfigureAwait(false);
         }
+        _configs.Invalidate(bucket);
     }
 
     public async Task<byte[]?> GetBucketConfigAsync(string bucket, string name, CancellationToken ct)
     {
-        // Read on every write (bucket default encryption), so one request where possible: in bucket mode
-        // the GET itself says NoSuchBucket; in prefix mode a found document proves the bucket, only a miss checks.
+        // Read on every write (bucket default encryption): served from a short-lived per-process cache
+        // (S3GatewayOptions.BucketConfigCacheTtl), misses included. Only answers that prove the bucket
+        // exists are cached, so NoSuchBucket is always asked of the backend.
         var location = _layout.Locate(bucket);
-        if (await GetInternalAsync(location.Bucket, KeyLayout.ConfigKey(location, name), ct).ConfigureAwait(false) is { } document)
+        if (_configs.TryGet(bucket, name, out var cached))
         {
-            return document;
+            return cached;
         }
-        if (_layout.Mapping == BucketMapping.PrefixInOneBucket)
+        var generation = _configs.Generation;
+        // One request where possible: in bucket mode the GET itself says NoSuchBucket; in prefix mode
+        // a found document proves the bucket, only a miss checks.
+        var document = await GetInternalAsync(location.Bucket, KeyLayout.ConfigKey(location, name), ct).ConfigureAwait(false);
+        if (document is null && _layout.Mapping == BucketMapping.PrefixInOneBucket)
         {
             await ThrowIfNoBucketAsync(bucket, location, ct).ConfigureAwait(false);
         }
-        return null;
+        _configs.Store(bucket, name, document, generation);
+        return document;
     }
 
     public async Task PutBucketConfigAsync(string bucket, string name, ReadOnlyMemory<byte> document, CancellationToken ct)
     {
+        _configs.Invalidate(bucket);
         var location = await RequireBucketAsync(bucket, ct).ConfigureAwait(false);
-        await PutInternalAsync(location.Bucket, KeyLayout.ConfigKey(location, name), document.ToArray(), ct).ConfigureAwait(false);
+        try
+        {
+            await PutInternalAsync(location.Bucket, KeyLayout.ConfigKey(location, name), document.ToArray(), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Again after the write: a read racing it may have cached the old document meanwhile.
+            _configs.Invalidate(bucket);
+        }
     }
 
     public async Task DeleteBucketConfigAsync(string bucket, string name, CancellationToken ct)
     {
+        _configs.Invalidate(bucket);
         var location = await RequireBucketAsync(bucket, ct).ConfigureAwait(false);
-        await Call(() => _s3.DeleteObjectAsync(location.Bucket, KeyLayout.ConfigKey(location, name), ct), ct).ConfigureAwait(false);
+        try
+        {
+            await Call(() => _s3.DeleteObjectAsync(location.Bucket, KeyLayout.ConfigKey(location, name), ct), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _configs.Invalidate(bucket);
+        }
     }
 
     // ---- helpers ----

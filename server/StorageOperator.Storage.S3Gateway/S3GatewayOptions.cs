@@ -55,6 +55,16 @@ public sealed record S3GatewayOptions
     /// <summary>Our metadata goes into backend user metadata up to this many bytes, else into a sidecar object.</summary>
     public int InlineMetadataLimit { get; init; } = 2000;
 
+    /// <summary>
+    /// How long a replica reuses a bucket configuration document (bucket default encryption, read on
+    /// every write), misses included. Changes through this replica apply at once; through another
+    /// replica, after at most this long. Zero turns the cache off.
+    /// </summary>
+    public TimeSpan BucketConfigCacheTtl { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Bound on cached (bucket, document) pairs.</summary>
+    public int BucketConfigCacheSize { get; init; } = 10_000;
+
     /// <summary>How many backend HEADs a listing page runs at once.</summary>
     public int ListConcurrency { get; init; } = 16;
 

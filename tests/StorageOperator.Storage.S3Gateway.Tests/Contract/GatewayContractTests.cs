@@ -127,8 +127,82 @@ public abstract class GatewayContractTests : IDisposable
         Assert.Equal(TestData.Md5Hex(afterContent), after.Metadata.ETag);
         Assert.False(after.Metadata.Headers.ContainsKey("x-internal-sealed-key"));
 
+        // Small writes do not LIST for old sidecars, nor does deleting a small object: the key's next
+        // sidecar write sweeps the one left behind, and deleting a sidecar object removes its own.
         await a.DeleteObjectAsync(Bucket, "big", None);
+        Assert.Single(await RawInternalKeysAsync("meta/"));
+        await a.PutObjectAsync(Bucket, "big", new MemoryStream([4]), _ => big, None);
+        Assert.Single(await RawInternalKeysAsync("meta/"));
+        await b.DeleteObjectAsync(Bucket, "big", None);
         Assert.Empty(await RawInternalKeysAsync("meta/"));
+        Assert.Null(await a.GetObjectInfoAsync(Bucket, "big", None));
+    }
+
+    [SkippableFact]
+    public async Task Small_put_is_one_backend_request_and_delete_two()
+    {
+        var (a, b, _) = await SetupAsync();
+        using var requests = new BackendRequests(a);
+        // Prefix mode checks the bucket's marker first; bucket mode lets the backend say NoSuchBucket.
+        List<string> marker = Mapping == BucketMapping.PrefixInOneBucket ? ["GetObjectMetadata"] : [];
+
+        await TestData.PutAsync(a, Bucket, "k", "first");
+        Assert.Equal([.. marker, "PutObject"], requests.Take());
+        await TestData.PutAsync(a, Bucket, "k", "second");
+        Assert.Equal([.. marker, "PutObject"], requests.Take());
+        Assert.Equal("second", Encoding.UTF8.GetString((await TestData.GetAsync(b, Bucket, "k")).Content));
+
+        await a.DeleteObjectAsync(Bucket, "k", None);
+        Assert.Equal([.. marker, "GetObjectMetadata", "DeleteObject"], requests.Take());
+        Assert.Null(await b.GetObjectInfoAsync(Bucket, "k", None));
+    }
+
+    [SkippableFact]
+    public async Task Part_size_plus_encryption_overhead_is_still_one_put()
+    {
+        var (a, b, _) = await SetupAsync();
+        using var requests = new BackendRequests(a);
+        // A part-size plaintext encrypted in 64 KiB packages grows by 32 bytes per package.
+        var content = TestData.Generated((int)(PartSize + PartSize / 2048), 7);
+        await TestData.PutAsync(a, Bucket, "sealed", content);
+        Assert.Equal("PutObject", requests.Take().Last());
+        Assert.DoesNotContain("-", (await RawHeadAsync("sealed")).ETag, StringComparison.Ordinal);
+        Assert.Equal(content, (await TestData.GetAsync(b, Bucket, "sealed")).Content);
+    }
+
+    [SkippableFact]
+    public async Task Bucket_config_reads_are_cached_per_replica_for_the_ttl()
+    {
+        var time = new ManualTime();
+        var (a, b, _) = await SetupAsync(time: time);
+        using var requests = new BackendRequests(a);
+
+        Assert.Null(await a.GetBucketConfigAsync(Bucket, "encryption", None));
+        Assert.NotEmpty(requests.Take());
+        Assert.Null(await a.GetBucketConfigAsync(Bucket, "encryption", None));
+        Assert.Empty(requests.Take()); // the miss is remembered
+
+        // Another replica's change shows here once the TTL has passed …
+        await b.PutBucketConfigAsync(Bucket, "encryption", TestData.Utf8("<sse/>"), None);
+        Assert.Null(await a.GetBucketConfigAsync(Bucket, "encryption", None));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(TestData.Utf8("<sse/>"), await a.GetBucketConfigAsync(Bucket, "encryption", None));
+        requests.Take();
+        Assert.Equal(TestData.Utf8("<sse/>"), await a.GetBucketConfigAsync(Bucket, "encryption", None));
+        Assert.Empty(requests.Take());
+
+        // … and this replica's own changes at once.
+        await a.DeleteBucketConfigAsync(Bucket, "encryption", None);
+        Assert.Null(await a.GetBucketConfigAsync(Bucket, "encryption", None));
+        await a.PutBucketConfigAsync(Bucket, "encryption", TestData.Utf8("<sse2/>"), None);
+        Assert.Equal(TestData.Utf8("<sse2/>"), await a.GetBucketConfigAsync(Bucket, "encryption", None));
+        Assert.Equal(TestData.Utf8("<sse2/>"), await b.GetBucketConfigAsync(Bucket, "encryption", None));
+
+        // A missing bucket is never answered from the cache.
+        Assert.Equal(StorageErrorKind.NoSuchBucket,
+            (await Assert.ThrowsAsync<StorageException>(() => a.GetBucketConfigAsync("nothere", "encryption", None))).Kind);
+        Assert.Equal(StorageErrorKind.NoSuchBucket,
+            (await Assert.ThrowsAsync<StorageException>(() => a.GetBucketConfigAsync("nothere", "encryption", None))).Kind);
     }
 
     [SkippableFact]
@@ -497,7 +571,8 @@ public abstract class GatewayContractTests : IDisposable
 
     // ---- helpers ----
 
-    protected async Task<(S3GatewayBackend A, S3GatewayBackend B, S3GatewayBackend C)> SetupAsync(TimeSpan? sidecarGrace = null)
+    protected async Task<(S3GatewayBackend A, S3GatewayBackend B, S3GatewayBackend C)> SetupAsync(TimeSpan? sidecarGrace = null,
+        TimeProvider? time = null)
     {
         _endpoint = RequireEndpoint();
         if (Mapping == BucketMapping.PrefixInOneBucket && _sharedBucket is null)
@@ -519,7 +594,7 @@ public abstract class GatewayContractTests : IDisposable
             SidecarGracePeriod = sidecarGrace ?? TimeSpan.FromMinutes(15),
             CaFile = CaFile,
         };
-        var replicas = Enumerable.Range(0, 3).Select(_ => Track(new S3GatewayBackend(options))).ToArray();
+        var replicas = Enumerable.Range(0, 3).Select(_ => Track(new S3GatewayBackend(options, time: time))).ToArray();
         await replicas[0].CreateBucketAsync(Bucket, None);
         return (replicas[0], replicas[1], replicas[2]);
     }

@@ -1,0 +1,13 @@
+namespace StorageOperator.Storage.S3Gateway.Tests.Support;
+
+/// <summary>A clock that moves only when told, for time-to-live behaviour without sleeping.</summary>
+public sealed class ManualTime : TimeProvider
+{
+    private long _ticks;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+}
