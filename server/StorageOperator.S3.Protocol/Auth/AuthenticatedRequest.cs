@@ -27,6 +27,12 @@ public sealed class AuthenticatedRequest
         _declaredTrailers = declaredTrailers;
     }
 
+    /// <summary>
+    /// A browser-form POST (POST object): its signature covers the form's policy, not the request, so the handler
+    /// verifies it and the body carries no payload signature.
+    /// </summary>
+    public static AuthenticatedRequest FromPostPolicy(string accessKeyId) => new(accessKeyId, PayloadMode.Unsigned, null, null, null, []);
+
     public string AccessKeyId { get; }
 
     public PayloadMode Payload { get; }

@@ -30,6 +30,8 @@ public static class S3ErrorCatalog
         S3ErrorCode.InvalidObjectState => new("InvalidObjectState", 403, "The operation is not valid for the current state of the object."),
         S3ErrorCode.KeyTooLongError => new("KeyTooLongError", 400, "Your key is too long"),
         S3ErrorCode.MalformedXML => new("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."),
+        S3ErrorCode.MalformedPOSTRequest => new("MalformedPOSTRequest", 400, "The body of your POST request is not well-formed multipart/form-data."),
+        S3ErrorCode.InvalidPolicyDocument => new("InvalidPolicyDocument", 400, "The content of the form does not meet the conditions specified in the policy document."),
         S3ErrorCode.MetadataTooLarge => new("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size."),
         S3ErrorCode.MethodNotAllowed => new("MethodNotAllowed", 405, "The specified method is not allowed against this resource."),
         S3ErrorCode.MissingContentLength => new("MissingContentLength", 411, "You must provide the Content-Length HTTP header."),

@@ -32,6 +32,12 @@ public enum S3ErrorCode
     InvalidObjectState,
     KeyTooLongError,
     MalformedXML,
+
+    /// <summary>POST object: the multipart/form-data body is not well-formed.</summary>
+    MalformedPOSTRequest,
+
+    /// <summary>POST object: the policy is not valid base64 JSON or a condition is malformed.</summary>
+    InvalidPolicyDocument,
     MetadataTooLarge,
     MethodNotAllowed,
     MissingContentLength,

@@ -42,6 +42,12 @@ public sealed class ObjectWriteHandlers(IStorageBackend backend, SseObjectCodec 
     internal static async Task<ObjectInfo> StoreAsync(IStorageBackend backend, SseWrite write, S3RequestContext ctx, string bucket, string key,
         HashingReadStream hashing, PayloadChecks? checks, Dictionary<string, string> headers)
     {
+        var clientMd5 = ctx.Request.Headers.ContainsKey("Content-MD5");
+        if (!write.NeedsPlaintextMd5(clientMd5))
+        {
+            hashing.SkipMd5();
+        }
+
         return await backend.PutObjectAsync(bucket, key, write.Stored, _ =>
         {
             var all = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase);
@@ -61,7 +67,7 @@ public sealed class ObjectWriteHandlers(IStorageBackend backend, SseObjectCodec 
                 all[k] = v;
             }
 
-            var etag = write.ETag(hashing.Md5, ctx.Request.Headers.ContainsKey("Content-MD5"), all);
+            var etag = write.ETag(hashing.HasMd5 ? hashing.Md5 : [], clientMd5, all);
             return new ObjectMetadata { ETag = etag, Headers = all };
         }, ctx.Aborted).ConfigureAwait(false);
     }

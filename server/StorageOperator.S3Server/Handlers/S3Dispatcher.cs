@@ -13,7 +13,8 @@ public sealed class S3Dispatcher(
     CopyHandlers copies,
     ListHandlers lists,
     MultipartHandlers multipart,
-    BucketEncryptionHandlers encryption)
+    BucketEncryptionHandlers encryption,
+    PostObjectHandlers posts)
 {
     public Task<S3Result> DispatchAsync(S3RequestContext ctx)
     {
@@ -41,6 +42,7 @@ public sealed class S3Dispatcher(
             S3Operation.ListMultipartUploads => multipart.ListUploadsAsync(ctx),
             S3Operation.DeleteObjects => writes.DeleteObjectsAsync(ctx),
             S3Operation.PutObject => writes.PutObjectAsync(ctx),
+            S3Operation.PostObject => posts.PostObjectAsync(ctx),
             S3Operation.CopyObject => copies.CopyObjectAsync(ctx),
             S3Operation.GetObject => reads.GetObjectAsync(ctx),
             S3Operation.HeadObject => reads.HeadObjectAsync(ctx),

@@ -96,6 +96,7 @@ public static class S3ServerHost
         services.AddSingleton<CopyHandlers>();
         services.AddSingleton<ListHandlers>();
         services.AddSingleton<MultipartHandlers>();
+        services.AddSingleton<PostObjectHandlers>();
         services.AddSingleton<S3Dispatcher>();
         services.AddSingleton<S3Telemetry>();
 

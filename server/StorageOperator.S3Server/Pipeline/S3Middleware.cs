@@ -29,6 +29,12 @@ public sealed partial class S3Middleware(
     /// <summary>AWS limits the request header section to 8 KiB; we allow twice that before refusing with an S3 error.</summary>
     public const int MaxHeaderBytes = 16 * 1024;
 
+    /// <summary>
+    /// One line per request costs a formatted string and a console write even for a 4 KiB GET, so the access log
+    /// is Debug unless <c>STORAGE_ACCESS_LOG=on</c> raises it to Information (errors and warnings keep their levels).
+    /// </summary>
+    private readonly LogLevel _accessLogLevel = AccessLog.Level(Environment.GetEnvironmentVariable(AccessLog.EnvironmentVariable));
+
     public async Task InvokeAsync(HttpContext http)
     {
         // (1)
@@ -92,13 +98,16 @@ public sealed partial class S3Middleware(
                 activity.SetTag("s3.request_id", requestId);
             }
 
-            // (5)
-            if (!IsSigned(http.Request))
+            // (5) a form POST is signed in its body (the policy), not its headers: its handler authenticates it
+            var postObject = route.Operation == S3Operation.PostObject;
+            if (!postObject && !IsSigned(http.Request))
             {
                 throw new S3Exception(S3ErrorCode.AccessDenied);
             }
 
-            var auth = authenticator.Authenticate(http.Request, S3RequestParser.VirtualHostBucket(http.Request.Host.Host, settings.Domain));
+            var auth = postObject
+                ? PostObjectHandlers.PendingAuthentication
+                : authenticator.Authenticate(http.Request, S3RequestParser.VirtualHostBucket(http.Request.Host.Host, settings.Domain));
 
             // (6)
             var context = new S3RequestContext(http, route, auth, requestId);
@@ -146,7 +155,7 @@ public sealed partial class S3Middleware(
             var elapsed = Stopwatch.GetElapsedTime(started);
             activity?.SetTag("http.response.status_code", status);
             telemetry.Record(operationName, status, bytesIn, bytesOut, elapsed);
-            LogRequest(logger, http.Request.Method, operationName, status, elapsed.TotalMilliseconds, requestId);
+            LogRequest(logger, _accessLogLevel, http.Request.Method, operationName, status, elapsed.TotalMilliseconds, requestId);
         }
     }
 
@@ -197,8 +206,8 @@ public sealed partial class S3Middleware(
         return total;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Operation} -> {Status} in {ElapsedMs:0.0} ms (request {RequestId})")]
-    private static partial void LogRequest(ILogger logger, string method, string operation, int status, double elapsedMs, string requestId);
+    [LoggerMessage(Message = "{Method} {Operation} -> {Status} in {ElapsedMs:0.0} ms (request {RequestId})")]
+    private static partial void LogRequest(ILogger logger, LogLevel level, string method, string operation, int status, double elapsedMs, string requestId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in request {RequestId}")]
     private static partial void LogUnhandled(ILogger logger, Exception e, string requestId);

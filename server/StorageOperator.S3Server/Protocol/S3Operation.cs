@@ -50,6 +50,9 @@ public enum S3Operation
     /// </summary>
     GetUnsetBucketConfiguration,
 
+    /// <summary>POST on a bucket with a multipart/form-data body: a browser-form upload authenticated by its policy.</summary>
+    PostObject,
+
     /// <summary>A recognised S3 API we do not implement (ACL writes, tagging, policy, lifecycle ...): 501.</summary>
     NotImplemented,
 

@@ -73,7 +73,7 @@ public static class S3RequestParser
                 return HasKnownSubresource(q) ? Unsupported() : R(S3Operation.DeleteBucket);
             case "POST":
                 if (q.Contains("delete")) return R(S3Operation.DeleteObjects);
-                return HasKnownSubresource(q) ? Unsupported() : R(S3Operation.MethodNotAllowed);
+                return HasKnownSubresource(q) ? Unsupported() : R(S3Operation.PostObject);
             default:
                 return R(S3Operation.MethodNotAllowed);
         }
