@@ -12,7 +12,12 @@ build:
 
 ## test: every test project (unit, integration over loopback; Docker-gated e2e skip with a reason)
 test: build
-	$(DOTNET) test StorageOperator.sln -c $(CONFIG) --no-build -nologo --logger "console;verbosity=minimal"
+	@mkdir -p $(RUN_DIR)
+	@set -o pipefail; $(DOTNET) test StorageOperator.sln -c $(CONFIG) --no-build -nologo --logger "console;verbosity=minimal" \
+	  | tee $(RUN_DIR)/test.log; status=$$?; \
+	  awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($$i == "Passed:") p += $$(i+1); if ($$i == "Failed:") f += $$(i+1); if ($$i == "Skipped:") s += $$(i+1) } } \
+	       END { gsub(",", "", p); printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' $(RUN_DIR)/test.log; \
+	  exit $$status
 
 ## run: the key server and the storage server (https://127.0.0.1:9000, auto-encryption) with generated certificates
 run:

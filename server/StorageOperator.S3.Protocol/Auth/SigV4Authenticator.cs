@@ -113,6 +113,8 @@ public sealed class SigV4Authenticator
             throw HeaderMalformed("the host header must be signed.");
         }
 
+        RequireSignedAmzHeaders(request.Headers, header.SignedHeaders, presigned: false);
+
         // 5. Secret.
         var secret = _credentials.GetSecretKey(scope.AccessKeyId) ?? throw UnknownAccessKey(scope.AccessKeyId);
 
@@ -227,6 +229,8 @@ public sealed class SigV4Authenticator
         {
             throw new S3Exception(S3ErrorCode.AuthorizationQueryParametersError, "X-Amz-SignedHeaders must include host.");
         }
+
+        RequireSignedAmzHeaders(request.Headers, signedHeaders, presigned: true);
 
         // 5. Secret.
         var secret = _credentials.GetSecretKey(scope.AccessKeyId) ?? throw UnknownAccessKey(scope.AccessKeyId);
@@ -485,4 +489,31 @@ public sealed class SigV4Authenticator
 
     internal static S3Exception HeaderMalformed(string detail) =>
         new(S3ErrorCode.AuthorizationHeaderMalformed, "The authorization header is malformed; " + detail);
+
+    /// <summary>
+    /// AWS refuses x-amz-* headers the signature does not cover: they change what a request does (an added
+    /// x-amz-copy-source turns a presigned PUT into a copy of any object; added SSE-C headers lock the owner out).
+    /// A presigned request may carry x-amz-content-sha256 unsigned, since its payload is UNSIGNED-PAYLOAD anyway.
+    /// </summary>
+    private static void RequireSignedAmzHeaders(IHeaderDictionary headers, IReadOnlyList<string> signedHeaders, bool presigned)
+    {
+        foreach (var name in headers.Keys)
+        {
+            if (!name.StartsWith("x-amz-", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var lower = name.ToLowerInvariant();
+            if (signedHeaders.Contains(lower) || (presigned && lower == "x-amz-content-sha256"))
+            {
+                continue;
+            }
+
+            throw new S3Exception(S3ErrorCode.AccessDenied, "There were headers present in the request which were not signed")
+            {
+                ExtraElements = [new("HeadersNotSigned", lower)],
+            };
+        }
+    }
 }

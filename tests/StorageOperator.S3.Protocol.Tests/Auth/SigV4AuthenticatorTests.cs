@@ -218,6 +218,35 @@ public sealed class SigV4AuthenticatorTests
         Assert.Equal(PayloadMode.Unsigned, result.Payload);
     }
 
+    [Theory]
+    [InlineData("x-amz-copy-source", "finance/payroll.csv")]
+    [InlineData("x-amz-server-side-encryption-customer-algorithm", "AES256")]
+    [InlineData("X-Amz-Meta-Owner", "mallory")]
+    public void Presigned_url_with_an_added_unsigned_amz_header_is_access_denied(string name, string value)
+    {
+        var target = ExampleCredentials.Signer().Presign("PUT", Host, "/uploads/avatar.png", Now, 3600);
+        var e = S3Assert.Throws(S3ErrorCode.AccessDenied, 403, () =>
+            Authenticator().Authenticate(TestRequest.Build("PUT", target, [new("Host", Host), new(name, value)])));
+        Assert.Equal("There were headers present in the request which were not signed", e.Message);
+        Assert.Equal(name.ToLowerInvariant(), S3Assert.Extra(e, "HeadersNotSigned"));
+    }
+
+    [Fact]
+    public void Presigned_url_may_carry_an_unsigned_content_sha256_header()
+    {
+        var target = ExampleCredentials.Signer().Presign("PUT", Host, "/uploads/avatar.png", Now, 3600);
+        var result = Authenticator().Authenticate(TestRequest.Build("PUT", target, [new("Host", Host), new("x-amz-content-sha256", "UNSIGNED-PAYLOAD")]));
+        Assert.Equal(ExampleCredentials.AccessKey, result.AccessKeyId);
+    }
+
+    [Fact]
+    public void Header_signed_request_with_an_added_unsigned_amz_header_is_access_denied()
+    {
+        var (request, _) = Signed(method: "PUT", path: "/bucket/key", tamper: h => { h.Add(new("x-amz-copy-source", "other/secret")); return h; });
+        var e = S3Assert.Throws(S3ErrorCode.AccessDenied, 403, () => Authenticator().Authenticate(request));
+        Assert.Equal("x-amz-copy-source", S3Assert.Extra(e, "HeadersNotSigned"));
+    }
+
     [Fact]
     public void Presigned_url_at_its_expiry_instant_is_still_valid()
     {
