@@ -139,14 +139,16 @@ public sealed partial class FileSystemBackend
             await using (var file = CreateTempFile(temp))
             {
                 var writeback = new Writeback(file.SafeFileHandle);
-                foreach (var number in partNumbers)
+                for (var index = 0; index < partNumbers.Count; index++)
                 {
+                    var number = partNumbers[index];
                     var path = number is >= 1 and <= DataLayout.MaxPartNumber ? DataLayout.PartFile(uploadDirectory, number) : null;
                     using var handle = (path is null ? null : TryOpenRead(path))
                         ?? throw (Directory.Exists(uploadDirectory)
                             ? new StorageException(StorageErrorKind.InvalidPart, $"Part {number} was not uploaded.")
                             : NoSuchUpload(uploadId));
-                    var (length, _) = StoredFile.Read(handle, StoredFile.PartMagic);
+                    var (length, json) = StoredFile.Read(handle, StoredFile.PartMagic);
+                    RequireUnchangedPart(metadata, index, number, length, json);
                     await StreamCopy.CopyRangeAsync(handle, length, file, writeback, ct).ConfigureAwait(false);
                     size += length;
                 }
@@ -167,6 +169,29 @@ public sealed partial class FileSystemBackend
         }
         RemoveUpload(uploadDirectory);
         return new ObjectInfo(bucket, key, size, stored.LastModified, metadata);
+    }
+
+    /// <summary>
+    /// The caller built the object's metadata (ETag, part sizes used to find part boundaries) from a part listing; a
+    /// part re-uploaded since then (a retried UploadPart still in flight) must not be joined under the old description.
+    /// </summary>
+    private static void RequireUnchangedPart(ObjectMetadata metadata, int index, int number, long length, byte[] json)
+    {
+        if (metadata.Parts.Count != 0 && (index >= metadata.Parts.Count || metadata.Parts[index].Number != number))
+        {
+            throw new ArgumentException("ObjectMetadata.Parts must list the parts being completed, in order.", nameof(metadata));
+        }
+
+        if (metadata.Parts.Count == 0)
+        {
+            return;
+        }
+
+        var expected = metadata.Parts[index];
+        if (expected.Size != length || !string.Equals(expected.ETag, MetadataMapper.DeserializePart(json).ETag, StringComparison.Ordinal))
+        {
+            throw new StorageException(StorageErrorKind.InvalidPart, $"Part {number} was replaced while the upload was being completed.");
+        }
     }
 
     public Task AbortMultipartUploadAsync(string bucket, string key, string uploadId, CancellationToken ct)

@@ -116,6 +116,27 @@ public sealed class MultipartTests : IDisposable
     }
 
     [Fact]
+    public async Task A_part_replaced_after_the_listing_is_InvalidPart_and_nothing_is_published()
+    {
+        var uploadId = await _backend.CreateMultipartUploadAsync("b", "raced", TestData.Metadata("pending"), None);
+        await PutPart("raced", uploadId, 1, Bytes(1000, 1));
+        var listed = await _backend.ListPartsAsync("b", "raced", uploadId, None);
+        var final = TestData.Metadata("x-1") with
+        {
+            Parts = listed.Select(p => new ObjectPart(p.PartNumber, p.Size, p.Metadata.ActualSize, p.Metadata.ETag)).ToList(),
+        };
+
+        // A retried UploadPart lands between the listing and the join.
+        await PutPart("raced", uploadId, 1, Bytes(1000, 2));
+
+        var error = await Assert.ThrowsAsync<StorageException>(() =>
+            _backend.CompleteMultipartUploadAsync("b", "raced", uploadId, [1], final, None));
+        Assert.Equal(StorageErrorKind.InvalidPart, error.Kind);
+        Assert.Null(await _backend.GetObjectInfoAsync("b", "raced", None));
+        Assert.Single(await _backend.ListPartsAsync("b", "raced", uploadId, None));
+    }
+
+    [Fact]
     public async Task Abort_removes_the_upload_and_its_parts()
     {
         var uploadId = await _backend.CreateMultipartUploadAsync("b", "k", TestData.Metadata("e"), None);
