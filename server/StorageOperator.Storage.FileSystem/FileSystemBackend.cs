@@ -199,7 +199,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
     // ---- objects ----
 
     public async Task<ObjectInfo> PutObjectAsync(string bucket, string key, Stream data,
-        Func<long, ObjectMetadata> complete, CancellationToken ct)
+        Func<long, ObjectMetadata> complete, CancellationToken ct, Func<ObjectInfo?, Exception?>? precondition = null)
     {
         var directory = RequireBucket(bucket);
         var target = DataLayout.TryObjectFile(directory, key) ?? throw InvalidKey(key);
@@ -219,7 +219,11 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
             }
             using (await _keyLocks.AcquireAsync(KeyLockName(bucket, key), ct).ConfigureAwait(false))
             {
-                PublishObject(bucket, directory, temp, target, precondition: null);
+                // Under the key lock no other publish of this key can slip between the check and the rename.
+                // GetObjectInfoAsync completes synchronously (a file read), so this does not block on I/O waits.
+                PublishObject(bucket, directory, temp, target, precondition is null
+                    ? null
+                    : () => precondition(GetObjectInfoAsync(bucket, key, ct).GetAwaiter().GetResult()));
             }
             return info;
         }
@@ -392,7 +396,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
     /// A concurrent delete of a neighbour may prune a directory between creating and renaming: retry.
     /// </summary>
     private void PublishObject(string bucket, string bucketDirectory, string temp, string target,
-        Func<StorageException?>? precondition)
+        Func<Exception?>? precondition)
     {
         using (_bucketLocks.Read(bucket))
         {

@@ -23,8 +23,15 @@ public sealed partial class S3GatewayBackend
     private sealed record ResolvedObject(long Size, string BackendETag, ObjectMetadata Metadata, DateTimeOffset LastModified, string? SidecarVersion);
 
     public async Task<ObjectInfo> PutObjectAsync(string bucket, string key, Stream data,
-        Func<long, ObjectMetadata> complete, CancellationToken ct)
+        Func<long, ObjectMetadata> complete, CancellationToken ct, Func<ObjectInfo?, Exception?>? precondition = null)
     {
+        // Checked before the upload starts: replicas share no lock, so two conditional writers racing on one key are
+        // decided by the backend store's last writer (documented in the README).
+        if (precondition is not null && precondition(await GetObjectInfoAsync(bucket, key, ct).ConfigureAwait(false)) is { } failure)
+        {
+            throw failure;
+        }
+
         var location = await RequireBucketAsync(bucket, ct).ConfigureAwait(false);
         var backendKey = KeyLayout.DataKey(location, key);
         using var first = new PartBuffer(MaxPartLimit);

@@ -30,9 +30,14 @@ public interface IStorageBackend
     /// the object (data + metadata) is published atomically. If <paramref name="complete"/>
     /// throws (e.g. BadDigest), nothing is published and the temporary data is removed.
     /// </summary>
+    /// <param name="precondition">
+    /// S3's conditional writes (If-None-Match / If-Match): given the object the write would replace (null when
+    /// none), returns the error to throw instead of publishing, or null to go ahead. The filesystem backend evaluates
+    /// it atomically with the publish; the gateway backend just before it starts (the backend store decides races).
+    /// </param>
     /// <exception cref="StorageException">NoSuchBucket.</exception>
     Task<ObjectInfo> PutObjectAsync(string bucket, string key, Stream data,
-        Func<long, ObjectMetadata> complete, CancellationToken ct);
+        Func<long, ObjectMetadata> complete, CancellationToken ct, Func<ObjectInfo?, Exception?>? precondition = null);
 
     /// <returns>null when the object does not exist.</returns>
     /// <exception cref="StorageException">NoSuchBucket.</exception>

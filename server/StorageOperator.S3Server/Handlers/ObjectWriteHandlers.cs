@@ -22,12 +22,17 @@ public sealed class ObjectWriteHandlers(IStorageBackend backend, SseObjectCodec 
         var headers = ObjectHeaders.FromRequest(ctx.Request.Headers);
         var checks = PayloadChecks.FromRequest(ctx.Request);
         var declared = RequestChecks.DeclaredLength(ctx, S3Limits.MaxSinglePutSize);
-        await CheckWriteConditionsAsync(ctx).ConfigureAwait(false);
+        // Checked once up front (no body is read for a write that will fail) and again atomically with the publish.
+        var condition = WriteCondition(ctx);
+        if (condition is not null && condition(await backend.GetObjectInfoAsync(ctx.Bucket, ctx.Key, ctx.Aborted).ConfigureAwait(false)) is { } failure)
+        {
+            throw failure;
+        }
 
         await using var hashing = checks.Wrap(ctx.Body(), declared, S3Limits.MaxSinglePutSize);
         // the key (and any KMS call) comes before the body is read: a KMS failure stores nothing
         await using var write = await sse.BeginWriteAsync(hashing, ctx.Bucket, ctx.Key, ctx.Request.Headers, ctx.Aborted).ConfigureAwait(false);
-        var info = await StoreAsync(backend, write, ctx, ctx.Bucket, ctx.Key, hashing, checks, headers).ConfigureAwait(false);
+        var info = await StoreAsync(backend, write, ctx, ctx.Bucket, ctx.Key, hashing, checks, headers, condition).ConfigureAwait(false);
 
         var result = S3Result.Empty().Header("ETag", S3Xml.QuotedETag(info.Metadata.ETag));
         RequestChecks.AddChecksumHeaders(result, info.Metadata.Headers);
@@ -40,7 +45,7 @@ public sealed class ObjectWriteHandlers(IStorageBackend backend, SseObjectCodec 
     /// completion callback, after EOF and before publication, so a bad digest publishes nothing.
     /// </summary>
     internal static async Task<ObjectInfo> StoreAsync(IStorageBackend backend, SseWrite write, S3RequestContext ctx, string bucket, string key,
-        HashingReadStream hashing, PayloadChecks? checks, Dictionary<string, string> headers)
+        HashingReadStream hashing, PayloadChecks? checks, Dictionary<string, string> headers, Func<ObjectInfo?, Exception?>? condition = null)
     {
         var clientMd5 = ctx.Request.Headers.ContainsKey("Content-MD5");
         if (!write.NeedsPlaintextMd5(clientMd5))
@@ -69,37 +74,44 @@ public sealed class ObjectWriteHandlers(IStorageBackend backend, SseObjectCodec 
 
             var etag = write.ETag(hashing.HasMd5 ? hashing.Md5 : [], clientMd5, all);
             return new ObjectMetadata { ETag = etag, Headers = all };
-        }, ctx.Aborted).ConfigureAwait(false);
+        }, ctx.Aborted, condition).ConfigureAwait(false);
     }
 
-    /// <summary>Conditional writes: If-None-Match: * (create only) and If-Match (replace only that version).</summary>
-    private async Task CheckWriteConditionsAsync(S3RequestContext ctx)
+    /// <summary>
+    /// Conditional writes: If-None-Match: * (create only) and If-Match (replace only that version), as a check of the
+    /// object being replaced — null when the request has neither header.
+    /// </summary>
+    private static Func<ObjectInfo?, Exception?>? WriteCondition(S3RequestContext ctx)
     {
         var ifMatch = ctx.Header("If-Match");
         var ifNoneMatch = ctx.Header("If-None-Match");
         if (ifMatch is null && ifNoneMatch is null)
         {
-            return;
+            return null;
         }
 
-        var current = await backend.GetObjectInfoAsync(ctx.Bucket, ctx.Key, ctx.Aborted).ConfigureAwait(false);
-        if (ifNoneMatch is not null && current is not null && Conditionals.ETagListMatches(ifNoneMatch, current.Metadata.ETag))
+        return current =>
         {
-            throw new S3Exception(S3ErrorCode.PreconditionFailed) { ExtraElements = [new("Condition", "If-None-Match")] };
-        }
-
-        if (ifMatch is not null)
-        {
-            if (current is null)
+            if (ifNoneMatch is not null && current is not null && Conditionals.ETagListMatches(ifNoneMatch, current.Metadata.ETag))
             {
-                throw new S3Exception(S3ErrorCode.NoSuchKey);
+                return new S3Exception(S3ErrorCode.PreconditionFailed) { ExtraElements = [new("Condition", "If-None-Match")] };
             }
 
-            if (!Conditionals.ETagListMatches(ifMatch, current.Metadata.ETag))
+            if (ifMatch is not null)
             {
-                throw new S3Exception(S3ErrorCode.PreconditionFailed) { ExtraElements = [new("Condition", "If-Match")] };
+                if (current is null)
+                {
+                    return new S3Exception(S3ErrorCode.NoSuchKey);
+                }
+
+                if (!Conditionals.ETagListMatches(ifMatch, current.Metadata.ETag))
+                {
+                    return new S3Exception(S3ErrorCode.PreconditionFailed) { ExtraElements = [new("Condition", "If-Match")] };
+                }
             }
-        }
+
+            return null;
+        };
     }
 
     public async Task<S3Result> DeleteObjectAsync(S3RequestContext ctx)

@@ -73,14 +73,24 @@ public sealed class InMemoryBackend(TimeProvider? time = null) : IStorageBackend
         return Task.CompletedTask;
     }
 
-    public async Task<ObjectInfo> PutObjectAsync(string bucket, string key, Stream data, Func<long, ObjectMetadata> complete, CancellationToken ct)
+    public async Task<ObjectInfo> PutObjectAsync(string bucket, string key, Stream data, Func<long, ObjectMetadata> complete, CancellationToken ct,
+        Func<ObjectInfo?, Exception?>? precondition = null)
     {
         var b = Get(bucket);
         using var ms = new MemoryStream();
         await data.CopyToAsync(ms, ct);
         var bytes = ms.ToArray();
         var info = new ObjectInfo(bucket, key, bytes.Length, _time.GetUtcNow(), complete(bytes.Length));
-        b.Objects[key] = (info, bytes);
+        lock (b)
+        {
+            if (precondition?.Invoke(b.Objects.TryGetValue(key, out var current) ? current.Info : null) is { } failure)
+            {
+                throw failure;
+            }
+
+            b.Objects[key] = (info, bytes);
+        }
+
         return info;
     }
 
