@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using StorageOperator.Crypto.Dare;
+using StorageOperator.S3Server.Objects;
 
 namespace StorageOperator.S3Server.Encryption;
 
@@ -73,7 +74,7 @@ internal sealed class MultipartDecryptingStream : Stream
         }
 
         var segment = _segments[_index];
-        _current = new DareDecryptingStream(new BoundedReadStream(_source, segment.Range.CipherLength), segment.Key, segment.Range);
+        _current = new DareDecryptingStream(RangeReadStream.Next(_source, segment.Range.CipherLength), segment.Key, segment.Range);
         CryptographicOperations.ZeroMemory(segment.Key);
         return true;
     }

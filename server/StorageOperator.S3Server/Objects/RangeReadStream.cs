@@ -1,27 +1,40 @@
 namespace StorageOperator.S3Server.Objects;
 
-/// <summary>Exposes [offset, offset+length) of a seekable stream as its own stream, reading forward only.</summary>
+/// <summary>
+/// Exposes [offset, offset+length) of a seekable stream as its own stream, reading forward only; or, through
+/// <see cref="Next"/>, the next <c>length</c> bytes of a forward-only stream it does not own (one part of a multipart read).
+/// </summary>
 public sealed class RangeReadStream : Stream
 {
     private readonly Stream _inner;
+    private readonly bool _ownsInner;
     private long _remaining;
 
+    /// <summary>Seeks <paramref name="inner"/> to <paramref name="offset"/>; disposing this stream disposes it.</summary>
     public RangeReadStream(Stream inner, long offset, long length)
+        : this(inner, length, ownsInner: true)
     {
-        _inner = inner;
         if (offset != 0 || inner.Position != 0)
         {
             inner.Seek(offset, SeekOrigin.Begin);
         }
-
-        _remaining = length;
     }
+
+    private RangeReadStream(Stream inner, long length, bool ownsInner)
+    {
+        _inner = inner;
+        _remaining = length;
+        _ownsInner = ownsInner;
+    }
+
+    /// <summary>The next <paramref name="length"/> bytes of <paramref name="inner"/> from where it stands; leaves it open.</summary>
+    public static RangeReadStream Next(Stream inner, long length) => new(inner, length, ownsInner: false);
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
-        if (_remaining <= 0)
+        if (_remaining <= 0 || buffer.IsEmpty)
         {
             return 0;
         }
@@ -36,7 +49,7 @@ public sealed class RangeReadStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_remaining <= 0)
+        if (_remaining <= 0 || buffer.IsEmpty)
         {
             return 0;
         }
@@ -72,7 +85,7 @@ public sealed class RangeReadStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && _ownsInner)
         {
             _inner.Dispose();
         }
