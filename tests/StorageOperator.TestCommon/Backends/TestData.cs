@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+using StorageOperator.Storage;
+using Xunit;
 
-namespace StorageOperator.Storage.Tests.Support;
+namespace StorageOperator.TestCommon.Backends;
 
 public static class TestData
 {
@@ -31,6 +33,13 @@ public static class TestData
         var buffer = new MemoryStream();
         await reader.Data.CopyToAsync(buffer);
         return (reader.Info, buffer.ToArray());
+    }
+
+    public static byte[] Generated(int length, ulong seed)
+    {
+        var bytes = new byte[length];
+        GeneratedStream.Fill(bytes, 0, seed);
+        return bytes;
     }
 
     public static byte[] Utf8(string value) => Encoding.UTF8.GetBytes(value);
