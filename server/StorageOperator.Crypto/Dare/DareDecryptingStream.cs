@@ -231,30 +231,11 @@ public sealed class DareDecryptingStream : Stream
         _outputLength = skip + available;
     }
 
-    private int ReadFull(Span<byte> buffer)
-    {
-        var total = 0;
-        int n;
-        while (total < buffer.Length && (n = _source.Read(buffer[total..])) > 0)
-        {
-            total += n;
-        }
+    // Fill the buffer unless the source ends first (a short read is not the end of a package).
+    private int ReadFull(Span<byte> buffer) => _source.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
 
-        return total;
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReadFullAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        var total = 0;
-        int n;
-        while (total < buffer.Length && (n = await _source.ReadAsync(buffer[total..], cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            total += n;
-        }
-
-        return total;
-    }
+    private ValueTask<int> ReadFullAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        _source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
 
     public override void Flush()
     {
