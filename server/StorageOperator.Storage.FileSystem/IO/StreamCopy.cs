@@ -19,16 +19,7 @@ internal static class StreamCopy
             while (true)
             {
                 // Network streams return small reads; fill the buffer so the disk sees large writes.
-                var filled = 0;
-                while (filled < buffer.Length)
-                {
-                    var n = await source.ReadAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-                    filled += n;
-                }
+                var filled = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
                 if (filled == 0)
                 {
                     return total;
