@@ -95,6 +95,12 @@ public sealed class S3BackendProbeTests(ITestOutputHelper output)
 
         await stop.CancelAsync();
         listener.Stop();
-        await Assert.ThrowsAnyAsync<Exception>(() => server);
+        try
+        {
+            await server; // ends by itself when it sees the cancellation between connections
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
     }
 }

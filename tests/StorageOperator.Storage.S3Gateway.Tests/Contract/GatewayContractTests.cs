@@ -346,8 +346,6 @@ public abstract class GatewayContractTests : IDisposable
             (await Assert.ThrowsAsync<StorageException>(() => a.GetObjectInfoAsync(noBucket, "k", None))).Kind);
         Assert.Equal(StorageErrorKind.NoSuchBucket,
             (await Assert.ThrowsAsync<StorageException>(() => a.OpenObjectAsync(noBucket, "k", None))).Kind);
-        Assert.Equal(StorageErrorKind.NoSuchBucket,
-            (await Assert.ThrowsAsync<StorageException>(() => TestData.PutAsync(a, noBucket, "k", "v"))).Kind);
         var listMissing = await Assert.ThrowsAsync<StorageException>(() => a.ListObjectsAsync(noBucket, new ListRequest("", null, null, 10), None));
         Assert.True(listMissing.Kind == StorageErrorKind.NoSuchBucket, listMissing.ToString());
         Assert.Equal(StorageErrorKind.NoSuchBucket,
@@ -357,6 +355,11 @@ public abstract class GatewayContractTests : IDisposable
             (await Assert.ThrowsAsync<StorageException>(() => TestData.PutAsync(a, Bucket, "\U0010FFFF\U0010FFFFstorage-gateway/x", "v"))).Kind);
         Assert.Equal(StorageErrorKind.InvalidKey,
             (await Assert.ThrowsAsync<StorageException>(() => TestData.PutAsync(a, Bucket, new string('k', 1025), "v"))).Kind);
+
+        // Last on this client: RGW answers a PUT into a missing bucket before reading its body and keeps the connection,
+        // so the next request on that pooled connection can be garbled into a 400 (a backend quirk, see the README).
+        Assert.Equal(StorageErrorKind.NoSuchBucket,
+            (await Assert.ThrowsAsync<StorageException>(() => TestData.PutAsync(a, noBucket, "k", "v"))).Kind);
     }
 
     // ---- buckets ----
