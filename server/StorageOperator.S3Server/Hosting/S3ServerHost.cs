@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +10,7 @@ using OpenTelemetry.Trace;
 using StorageOperator.S3.Protocol.Auth;
 using StorageOperator.S3Server.Encryption;
 using StorageOperator.S3Server.Handlers;
+using StorageOperator.S3Server.Hosting.Transport;
 using StorageOperator.S3Server.Observability;
 using StorageOperator.S3Server.Pipeline;
 using StorageOperator.Storage;
@@ -36,6 +38,8 @@ public static class S3ServerHost
         var certificates = new CertificateFolder(options.CertsDirectory, null, options.CertificatePollInterval);
         var tls = certificates.HasServerCertificate;
         builder.Services.AddSingleton(certificates);
+        // registered after Kestrel's default, so Kestrel's transport, TLS and HTTP layers get 64 KiB blocks
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
