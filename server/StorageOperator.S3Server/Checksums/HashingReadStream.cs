@@ -1,17 +1,20 @@
-using System.Security.Cryptography;
 using StorageOperator.S3.Protocol.Errors;
 
 namespace StorageOperator.S3Server.Checksums;
 
 /// <summary>
 /// Read-through stream that computes MD5 and the requested checksums while the backend pulls
-/// the body, and enforces the declared length: fewer bytes at EOF → IncompleteBody, more than
-/// declared or than the maximum → error, so nothing over-long is ever published.
+/// the body (on a worker beside the reading thread, see <see cref="BodyDigests"/>), and enforces
+/// the declared length: fewer bytes at EOF → IncompleteBody, more than declared or than the
+/// maximum → error, so nothing over-long is ever published.
 /// </summary>
-public sealed class HashingReadStream(Stream inner, long? expectedLength, long maxLength, IEnumerable<ChecksumAlgorithm> algorithms) : Stream
+public sealed class HashingReadStream : Stream
 {
-    private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-    private readonly Dictionary<ChecksumAlgorithm, IChecksum> _checksums = algorithms.Distinct().ToDictionary(a => a, a => a.Create());
+    private readonly Stream _inner;
+    private readonly long? _expectedLength;
+    private readonly long _maxLength;
+    private readonly ChecksumAlgorithm[] _algorithms;
+    private readonly BodyDigests _digests;
     private readonly Dictionary<ChecksumAlgorithm, byte[]> _results = [];
     private byte[]? _md5Result;
     private bool _md5Skipped;
@@ -20,7 +23,16 @@ public sealed class HashingReadStream(Stream inner, long? expectedLength, long m
 
     public bool ReachedEnd { get; private set; }
 
-    public IReadOnlyCollection<ChecksumAlgorithm> Algorithms => _checksums.Keys;
+    public HashingReadStream(Stream inner, long? expectedLength, long maxLength, IEnumerable<ChecksumAlgorithm> algorithms)
+    {
+        _inner = inner;
+        _expectedLength = expectedLength;
+        _maxLength = maxLength;
+        _algorithms = algorithms.Distinct().ToArray();
+        _digests = new BodyDigests(_algorithms.Select(a => a.Create()).ToArray(), expectedLength);
+    }
+
+    public IReadOnlyCollection<ChecksumAlgorithm> Algorithms => _algorithms;
 
     /// <summary>False once <see cref="SkipMd5"/> took effect.</summary>
     public bool HasMd5 => !_md5Skipped;
@@ -28,7 +40,7 @@ public sealed class HashingReadStream(Stream inner, long? expectedLength, long m
     /// <exception cref="InvalidOperationException">the MD5 was skipped.</exception>
     public byte[] Md5 => _md5Skipped
         ? throw new InvalidOperationException("The MD5 of this body was not computed.")
-        : _md5Result ??= _md5.GetHashAndReset();
+        : _md5Result ??= _digests.Md5();
 
     /// <summary>
     /// Leaves the MD5 out (a third of a PUT's CPU) when nothing will use it, e.g. an SSE-KMS write without
@@ -42,11 +54,23 @@ public sealed class HashingReadStream(Stream inner, long? expectedLength, long m
         }
 
         _md5Skipped = true;
+        _digests.DisableMd5();
         return true;
     }
 
-    public byte[] Checksum(ChecksumAlgorithm a) =>
-        _results.TryGetValue(a, out var r) ? r : _results[a] = _checksums[a].Finish();
+    /// <exception cref="KeyNotFoundException">the algorithm was not requested.</exception>
+    public byte[] Checksum(ChecksumAlgorithm a)
+    {
+        if (_results.TryGetValue(a, out var r))
+        {
+            return r;
+        }
+
+        var index = Array.IndexOf(_algorithms, a);
+        return index < 0
+            ? throw new KeyNotFoundException($"The checksum {a} was not computed.")
+            : _results[a] = _digests.Checksum(index);
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -54,11 +78,22 @@ public sealed class HashingReadStream(Stream inner, long? expectedLength, long m
     {
         if (buffer.IsEmpty)
         {
-            return inner.Read(buffer); // a zero-byte read is a probe, not EOF
+            return _inner.Read(buffer); // a zero-byte read is a probe, not EOF
         }
 
-        var n = inner.Read(buffer);
-        return Account(buffer[..n]);
+        var n = _inner.Read(buffer);
+        Account(n);
+        if (n == 0)
+        {
+            _digests.Complete();
+        }
+        else
+        {
+            // a synchronous reader waits for the queue too; only the asynchronous path is hot
+            _digests.AppendAsync(buffer[..n], CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+
+        return n;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -68,47 +103,47 @@ public sealed class HashingReadStream(Stream inner, long? expectedLength, long m
     {
         if (buffer.IsEmpty)
         {
-            return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
 
-        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return Account(buffer.Span[..n]);
+        var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        Account(n);
+        if (n == 0)
+        {
+            await _digests.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _digests.AppendAsync(buffer.Span[..n], cancellationToken).ConfigureAwait(false);
+        }
+
+        return n;
     }
 
-    private int Account(ReadOnlySpan<byte> data)
+    /// <summary>Length checks only; the bytes go to <see cref="_digests"/>.</summary>
+    private void Account(int count)
     {
-        if (data.Length == 0)
+        if (count == 0)
         {
             ReachedEnd = true;
-            if (expectedLength is { } expected && BytesRead < expected)
+            if (_expectedLength is { } expected && BytesRead < expected)
             {
                 throw new S3Exception(S3ErrorCode.IncompleteBody);
             }
 
-            return 0;
+            return;
         }
 
-        BytesRead += data.Length;
-        if (expectedLength is { } exp && BytesRead > exp)
+        BytesRead += count;
+        if (_expectedLength is { } exp && BytesRead > exp)
         {
             throw new S3Exception(S3ErrorCode.IncompleteBody, "The request body is longer than the declared content length.");
         }
 
-        if (BytesRead > maxLength)
+        if (BytesRead > _maxLength)
         {
             throw new S3Exception(S3ErrorCode.EntityTooLarge);
         }
-
-        if (!_md5Skipped)
-        {
-            _md5.AppendData(data);
-        }
-        foreach (var c in _checksums.Values)
-        {
-            c.Append(data);
-        }
-
-        return data.Length;
     }
 
     public override bool CanRead => true;
@@ -139,9 +174,16 @@ public sealed class HashingReadStream(Stream inner, long? expectedLength, long m
     {
         if (disposing)
         {
-            _md5.Dispose();
+            _digests.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
         base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _digests.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
     }
 }
