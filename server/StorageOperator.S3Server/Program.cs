@@ -128,6 +128,12 @@ try
         cli.Domain ?? Env("STORAGE_DOMAIN") ?? Env("MINIO_DOMAIN"))
     {
         Gateway = gateway,
+        DirectIo = Env("STORAGE_ODIRECT")?.Trim().ToLowerInvariant() switch
+        {
+            null or "on" => true,
+            "off" => false,
+            var other => throw new ConfigurationException($"STORAGE_ODIRECT must be on or off, not '{other}'."),
+        },
     };
     if (gateway is null)
     {

@@ -71,9 +71,9 @@ public sealed partial class FileSystemBackend
         try
         {
             PartInfo info;
-            await using (var file = CreateTempFile(temp))
+            var (file, size) = await ReceiveAsync(temp, data, ct).ConfigureAwait(false);
+            await using (file)
             {
-                var size = await StreamCopy.CopyAsync(data, file, new Writeback(file.SafeFileHandle), ct).ConfigureAwait(false);
                 var metadata = complete(size);
                 var stored = MetadataMapper.ToStored(metadata, DateTimeOffset.UtcNow);
                 await StoredFile.AppendMetadataAsync(file, size, MetadataMapper.Serialize(stored), StoredFile.PartMagic, ct)

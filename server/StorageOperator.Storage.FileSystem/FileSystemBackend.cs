@@ -25,10 +25,14 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
     private readonly DataDirectoryLock _directoryLock;
     private readonly KeyLockTable _keyLocks = new();
     private readonly BucketLockTable _bucketLocks = new();
+    private volatile bool _directIo;
 
-    public FileSystemBackend(string dataDirectory, ILogger<FileSystemBackend>? logger = null)
+    /// <param name="directIo">write large objects and parts with O_DIRECT (<see cref="DirectWrite"/>) where the
+    /// filesystem allows it; off (<c>STORAGE_ODIRECT=off</c>) writes everything through the page cache.</param>
+    public FileSystemBackend(string dataDirectory, ILogger<FileSystemBackend>? logger = null, bool directIo = true)
     {
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _directIo = directIo && DirectWrite.Supported;
         _layout = new DataLayout(dataDirectory);
         Directory.CreateDirectory(_layout.Root);
         _directoryLock = DataDirectoryLock.Acquire(_layout.LockFile);
@@ -207,9 +211,9 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
         try
         {
             ObjectInfo info;
-            await using (var file = CreateTempFile(temp))
+            var (file, size) = await ReceiveAsync(temp, data, ct).ConfigureAwait(false);
+            await using (file)
             {
-                var size = await StreamCopy.CopyAsync(data, file, new Writeback(file.SafeFileHandle), ct).ConfigureAwait(false);
                 var metadata = complete(size);
                 var stored = MetadataMapper.ToStored(metadata, DateTimeOffset.UtcNow);
                 await StoredFile.AppendMetadataAsync(file, size, MetadataMapper.Serialize(stored), StoredFile.ObjectMagic, ct)
@@ -423,6 +427,44 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
                     _logger.LogDebug("Retrying publish of {Target}: a directory vanished", target);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Creates the temp file <paramref name="temp"/> and streams <paramref name="data"/> into it; returns the file
+    /// positioned after the data, for the metadata to be appended.
+    /// </summary>
+    private async Task<(FileStream File, long Size)> ReceiveAsync(string temp, Stream data, CancellationToken ct)
+    {
+        if (_directIo)
+        {
+            if (DirectWrite.TryCreate(temp) is { } handle)
+            {
+                try
+                {
+                    var size = await DirectWrite.CopyAsync(data, handle, ct).ConfigureAwait(false);
+                    return (new FileStream(handle, FileAccess.Write, bufferSize: 0) { Position = size }, size);
+                }
+                catch
+                {
+                    handle.Dispose();
+                    throw;
+                }
+            }
+
+            _directIo = false;
+            _logger.LogInformation("The filesystem of {Path} refuses O_DIRECT; objects are written through the page cache", _layout.Root);
+        }
+
+        var file = CreateTempFile(temp);
+        try
+        {
+            return (file, await StreamCopy.CopyAsync(data, file, new Writeback(file.SafeFileHandle), ct).ConfigureAwait(false));
+        }
+        catch
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 

@@ -82,7 +82,8 @@ public static class S3ServerHost
         }
         else
         {
-            services.AddSingleton<IStorageBackend>(sp => new FileSystemBackend(options.DataDirectory, sp.GetRequiredService<ILogger<FileSystemBackend>>()));
+            services.AddSingleton<IStorageBackend>(sp => new FileSystemBackend(options.DataDirectory, sp.GetRequiredService<ILogger<FileSystemBackend>>(),
+                directIo: options.DirectIo));
         }
 
         services.AddSingleton(sp => new BackendReadiness(

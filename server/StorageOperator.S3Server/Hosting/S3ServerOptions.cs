@@ -22,6 +22,9 @@ public sealed record S3ServerOptions(
     /// <summary>When set, objects live in this S3-compatible store instead of <see cref="DataDirectory"/> (stateless replicas).</summary>
     public S3GatewayOptions? Gateway { get; init; }
 
+    /// <summary>The filesystem backend writes large objects with O_DIRECT (STORAGE_ODIRECT=off turns it off).</summary>
+    public bool DirectIo { get; init; } = true;
+
     public static string DefaultCertsDirectory =>
         Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".storage", "certs");
 
