@@ -442,7 +442,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
             {
                 try
                 {
-                    var size = await DirectWrite.CopyAsync(data, handle, ct).ConfigureAwait(false);
+                    var size = await DirectWrite.CopyAsync(data, handle, ct, DirectIoRefused).ConfigureAwait(false);
                     return (new FileStream(handle, FileAccess.Write, bufferSize: 0) { Position = size }, size);
                 }
                 catch
@@ -452,8 +452,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
                 }
             }
 
-            _directIo = false;
-            _logger.LogInformation("The filesystem of {Path} refuses O_DIRECT; objects are written through the page cache", _layout.Root);
+            DirectIoRefused();
         }
 
         var file = CreateTempFile(temp);
@@ -465,6 +464,15 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
         {
             await file.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private void DirectIoRefused()
+    {
+        if (_directIo)
+        {
+            _directIo = false;
+            _logger.LogInformation("The filesystem of {Path} refuses O_DIRECT; objects are written through the page cache", _layout.Root);
         }
     }
 

@@ -51,7 +51,9 @@ internal static class DirectWrite
     /// Copies <paramref name="source"/> to the start of <paramref name="file"/> (made by <see cref="TryCreate"/>) and
     /// turns O_DIRECT off, so the caller can append and fsync as with any file. Returns the byte count.
     /// </summary>
-    public static async Task<long> CopyAsync(Stream source, SafeFileHandle file, CancellationToken ct)
+    /// <param name="refused">called when a filesystem that accepted the O_DIRECT open refuses the first direct write
+    /// (the copy then goes on through the page cache).</param>
+    public static async Task<long> CopyAsync(Stream source, SafeFileHandle file, CancellationToken ct, Action? refused = null)
     {
         var reading = AlignedBuffer.Rent();
         var writing = AlignedBuffer.Rent();
@@ -83,8 +85,14 @@ internal static class DirectWrite
                     return total + filled;
                 }
 
-                // the device writes this buffer while the next one is read
-                pending = RandomAccess.WriteAsync(file, reading.Memory, total, ct);
+                if (total == 0 && !await TryFirstWriteAsync(file, reading.Memory, ct).ConfigureAwait(false))
+                {
+                    refused?.Invoke();
+                    return AlignedBuffer.Size + await CopyBufferedAsync(source, file, reading.Memory, ct).ConfigureAwait(false);
+                }
+
+                // the device writes this buffer while the next one is read (the first one was written and checked)
+                pending = total == 0 ? default : RandomAccess.WriteAsync(file, reading.Memory, total, ct);
                 total += filled;
                 (reading, writing) = (writing, reading);
             }
@@ -107,6 +115,42 @@ internal static class DirectWrite
         {
             AlignedBuffer.Return(reading);
             AlignedBuffer.Return(writing);
+        }
+    }
+
+    /// <summary>
+    /// Some filesystems accept O_DIRECT at open and refuse the write (EINVAL: alignment they do not support). The
+    /// first write is therefore awaited on its own; a refusal leaves nothing written.
+    /// </summary>
+    private static async Task<bool> TryFirstWriteAsync(SafeFileHandle file, ReadOnlyMemory<byte> buffer, CancellationToken ct)
+    {
+        try
+        {
+            await RandomAccess.WriteAsync(file, buffer, 0, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException)
+        {
+            EndDirect(file);
+            return false;
+        }
+    }
+
+    /// <summary>Writes <paramref name="first"/> at offset 0 and the rest of the source after it, through the page cache.</summary>
+    private static async Task<long> CopyBufferedAsync(Stream source, SafeFileHandle file, Memory<byte> first, CancellationToken ct)
+    {
+        await RandomAccess.WriteAsync(file, first, 0, ct).ConfigureAwait(false);
+        long offset = first.Length;
+        while (true)
+        {
+            var n = await source.ReadAtLeastAsync(first, first.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return offset - first.Length;
+            }
+
+            await RandomAccess.WriteAsync(file, first[..n], offset, ct).ConfigureAwait(false);
+            offset += n;
         }
     }
 
