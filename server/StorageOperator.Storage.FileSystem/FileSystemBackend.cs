@@ -261,7 +261,9 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
         try
         {
             var (info, dataLength) = ReadObjectInfo(handle, bucket, key);
-            return Task.FromResult(new ObjectReader(info, new FileRangeStream(handle, dataLength)));
+            // large objects are read like they were written: past the page cache
+            var direct = _directIo && dataLength > AlignedBuffer.Size ? DirectRead.TryReopen(handle) : null;
+            return Task.FromResult(new ObjectReader(info, new FileRangeStream(handle, dataLength, direct)));
         }
         catch
         {

@@ -53,6 +53,9 @@ public static class JsonReportWriter
                 ["machine_limit"] = ratios.MachineLimitName.Length > 0 ? ratios.MachineLimitName : null,
                 ["machine_limit_mib_per_s"] = Num(ratios.MachineLimitMiBps),
                 ["ratio_vs_aes_gcm"] = Num(ratios.VsAesGcm),
+                ["ratio_vs_bound"] = Num(ratios.VsBound),
+                ["bound"] = ratios.BoundName.Length > 0 ? ratios.BoundName : null,
+                ["bound_mib_per_s"] = Num(ratios.BoundMiBps),
             });
         }
 

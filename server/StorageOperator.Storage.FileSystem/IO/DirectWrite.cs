@@ -9,22 +9,16 @@ namespace StorageOperator.Storage.FileSystem.IO;
 /// its MD5, most of it first-touching fresh page-cache memory) nor holds them afterwards, pushing out data that is
 /// read. The network read of the next megabyte overlaps the device write of the previous one.
 /// Bodies that fit in one buffer, and the unaligned tail of any body, are written through the page cache as before.
-/// Linux x64/arm64 only; where O_DIRECT is refused (tmpfs, some network filesystems) callers write buffered.
+/// Linux x64/arm64 only; where O_DIRECT is refused (tmpfs before Linux 6.6, some network filesystems) callers write
+/// buffered.
 /// </summary>
 internal static class DirectWrite
 {
     private const int WriteOnly = 0x1, Create = 0x40, Exclusive = 0x80, CloseOnExec = 0x80000;
     private const int GetFlags = 3, SetFlags = 4;
-    private const int EInval = 22;
     private const uint CreateMode = 0x1B6; // 0666 before the umask, as .NET creates files
 
-    // O_DIRECT differs between architectures.
-    private static readonly int s_direct = !OperatingSystem.IsLinux() ? 0 : RuntimeInformation.ProcessArchitecture switch
-    {
-        Architecture.X64 => 0x4000,
-        Architecture.Arm64 => 0x10000,
-        _ => 0,
-    };
+    private static readonly int s_direct = NativeMethods.ODirect;
 
     public static bool Supported => s_direct != 0;
 
@@ -44,7 +38,7 @@ internal static class DirectWrite
         }
 
         var errno = Marshal.GetLastPInvokeError();
-        return errno == EInval ? null : throw new IOException($"Cannot create {path}: errno {errno}.");
+        return errno == NativeMethods.EInval ? null : throw new IOException($"Cannot create {path}: errno {errno}.");
     }
 
     /// <summary>

@@ -6,10 +6,19 @@ namespace StorageOperator.Storage.FileSystem.IO;
 /// A seekable read-only view of bytes [0, length) of an open file. Positional reads
 /// (RandomAccess) keep no shared file offset, and the handle pins the version that was
 /// opened even if the path is renamed over meanwhile.
+/// With a <paramref name="direct"/> handle (O_DIRECT, <see cref="DirectRead"/>) asynchronous reads go through two
+/// aligned 1 MiB blocks: the caller copies out of one while the device fills the next.
 /// </summary>
-internal sealed class FileRangeStream(SafeFileHandle handle, long length) : Stream
+internal sealed class FileRangeStream(SafeFileHandle handle, long length, SafeFileHandle? direct = null) : Stream
 {
     private long _position;
+    private AlignedBuffer? _block;
+    private long _blockStart = -1;
+    private int _blockLength;
+    private AlignedBuffer? _next;
+    private long _nextStart = -1;
+    private Task<int>? _nextRead;
+    private SafeFileHandle? _direct = direct;
 
     public override bool CanRead => !handle.IsClosed;
     public override bool CanSeek => !handle.IsClosed;
@@ -45,9 +54,112 @@ internal sealed class FileRangeStream(SafeFileHandle handle, long length) : Stre
         {
             buffer = buffer[..(int)remaining];
         }
-        var n = await RandomAccess.ReadAsync(handle, buffer, _position, cancellationToken).ConfigureAwait(false);
-        _position += n;
-        return n;
+        if (_direct is not null && await FillBlockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var offset = (int)(_position - _blockStart);
+            var n = Math.Min(buffer.Length, _blockLength - offset);
+            _block!.Memory.Span.Slice(offset, n).CopyTo(buffer.Span);
+            _position += n;
+            return n;
+        }
+        var read = await RandomAccess.ReadAsync(handle, buffer, _position, cancellationToken).ConfigureAwait(false);
+        _position += read;
+        return read;
+    }
+
+    /// <summary>Makes the current block hold <see cref="_position"/>; false when direct reads failed (then buffered).</summary>
+    private async ValueTask<bool> FillBlockAsync(CancellationToken ct)
+    {
+        if (_blockStart >= 0 && _position >= _blockStart && _position < _blockStart + _blockLength)
+        {
+            return true;
+        }
+
+        var start = _position & ~(long)(AlignedBuffer.Alignment - 1);
+        try
+        {
+            if (_nextRead is not null && _nextStart == start)
+            {
+                var read = await _nextRead.ConfigureAwait(false);
+                _nextRead = null;
+                (_block, _next) = (_next, _block);
+                SetBlock(start, read);
+            }
+            else
+            {
+                await DropPrefetchAsync().ConfigureAwait(false);
+                _block ??= AlignedBuffer.Rent();
+                SetBlock(start, await RandomAccess.ReadAsync(_direct!, _block.Memory, start, ct).ConfigureAwait(false));
+            }
+        }
+        catch (Exception e) when (e is IOException or ArgumentException)
+        {
+            // a filesystem that opened O_DIRECT but refuses the read (alignment): buffered reads from here on
+            await DisableDirectAsync().ConfigureAwait(false);
+            return false;
+        }
+
+        if (_position >= _blockStart + _blockLength)
+        {
+            throw new InvalidDataException("File shorter than its recorded length.");
+        }
+
+        // read ahead while the caller sends this block
+        var nextStart = _blockStart + _blockLength;
+        if (nextStart < length && _blockLength == AlignedBuffer.Size)
+        {
+            _next ??= AlignedBuffer.Rent();
+            _nextStart = nextStart;
+            _nextRead = RandomAccess.ReadAsync(_direct!, _next.Memory, nextStart, CancellationToken.None).AsTask();
+        }
+
+        return true;
+    }
+
+    private void SetBlock(long start, int read)
+    {
+        _blockStart = start;
+        _blockLength = (int)Math.Min(read, length - start);
+    }
+
+    private async Task DropPrefetchAsync()
+    {
+        if (_nextRead is { } pending)
+        {
+            _nextRead = null;
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ArgumentException)
+            {
+                // nobody wanted those bytes
+            }
+        }
+    }
+
+    private async Task DisableDirectAsync()
+    {
+        await DropPrefetchAsync().ConfigureAwait(false);
+        _direct?.Dispose();
+        _direct = null;
+        ReturnBlocks();
+    }
+
+    private void ReturnBlocks()
+    {
+        _blockStart = -1;
+        _blockLength = 0;
+        if (_block is not null)
+        {
+            AlignedBuffer.Return(_block);
+            _block = null;
+        }
+        if (_next is not null)
+        {
+            AlignedBuffer.Return(_next);
+            _next = null;
+        }
     }
 
     public override long Seek(long offset, SeekOrigin origin)
@@ -73,9 +185,20 @@ internal sealed class FileRangeStream(SafeFileHandle handle, long length) : Stre
     {
         if (disposing)
         {
+            // the device may still be filling the read-ahead block: it goes back to the pool only when done
+            DropPrefetchAsync().GetAwaiter().GetResult();
+            ReturnBlocks();
+            _direct?.Dispose();
             handle.Dispose();
         }
         base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await DropPrefetchAsync().ConfigureAwait(false);
+        Dispose(true);
+        GC.SuppressFinalize(this);
     }
 
     private Span<byte> Clip(Span<byte> buffer)

@@ -16,6 +16,16 @@ internal static partial class NativeMethods
 
     public const int EIntr = 4;
 
+    public const int EInval = 22;
+
+    /// <summary>O_DIRECT, whose value differs between architectures; 0 where this code does not know it.</summary>
+    public static readonly int ODirect = !OperatingSystem.IsLinux() ? 0 : RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 0x4000,
+        Architecture.Arm64 => 0x10000,
+        _ => 0,
+    };
+
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags);
 
