@@ -26,6 +26,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
     private readonly KeyLockTable _keyLocks = new();
     private readonly BucketLockTable _bucketLocks = new();
     private volatile bool _directIo;
+    private readonly bool _reflinks;
 
     /// <param name="directIo">write large objects and parts with O_DIRECT (<see cref="DirectWrite"/>) where the
     /// filesystem allows it; off (<c>STORAGE_ODIRECT=off</c>) writes everything through the page cache.</param>
@@ -33,6 +34,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
     {
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _directIo = directIo && DirectWrite.Supported;
+        _reflinks = Reflinks.Likely(dataDirectory);
         _layout = new DataLayout(dataDirectory);
         Directory.CreateDirectory(_layout.Root);
         _directoryLock = DataDirectoryLock.Acquire(_layout.LockFile);

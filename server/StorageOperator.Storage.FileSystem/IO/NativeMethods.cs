@@ -35,6 +35,10 @@ internal static partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int command, int argument);
 
+    // struct statfs: f_type is the first field, a long on every 64-bit Linux ABI; the whole struct is 120 bytes.
+    [LibraryImport("libc", EntryPoint = "statfs", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int StatFs(string path, Span<byte> buffer);
+
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static partial int FSync(int fd);
 

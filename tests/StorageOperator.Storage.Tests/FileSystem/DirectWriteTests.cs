@@ -101,6 +101,37 @@ public sealed class DirectWriteTests : IDisposable
         Assert.Empty(_dir.TempEntries());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Multipart_parts_of_unaligned_sizes_join_into_the_same_bytes(bool directIo)
+    {
+        using var backend = new FileSystemBackend(_dir.Data, directIo: directIo);
+        await backend.CreateBucketAsync("b", CancellationToken.None);
+        var uploadId = await backend.CreateMultipartUploadAsync("b", "joined", new ObjectMetadata { ETag = "" }, CancellationToken.None);
+        // unaligned sizes, one under a read block, and parts completed out of upload order
+        var parts = new[] { Random((5 << 20) + 1, 11), Random((1 << 20) + 4095, 12), Random(700_001, 13), Random(3, 14) };
+        foreach (var number in new[] { 3, 1, 4, 2 })
+        {
+            await backend.PutPartAsync("b", "joined", uploadId, number, new TrickleStream(parts[number - 1], 65_536),
+                size => new PartMetadata("p" + number, size, new Dictionary<string, string>()), CancellationToken.None);
+        }
+
+        var info = await backend.CompleteMultipartUploadAsync("b", "joined", uploadId, [1, 2, 3, 4], new ObjectMetadata { ETag = "m-4" }, CancellationToken.None);
+
+        byte[] expected = [.. parts[0], .. parts[1], .. parts[2], .. parts[3]];
+        Assert.Equal(expected.Length, info.Size);
+        var reader = await backend.OpenObjectAsync("b", "joined", CancellationToken.None);
+        await using (reader.Data)
+        {
+            var copy = new MemoryStream();
+            await reader.Data.CopyToAsync(copy);
+            Assert.Equal(expected, copy.ToArray());
+        }
+
+        Assert.Empty(_dir.TempEntries());
+    }
+
     /// <summary>Returns at most <c>chunk</c> bytes per read, like a socket; optionally fails part-way.</summary>
     private sealed class TrickleStream(byte[] content, int chunk) : Stream
     {
