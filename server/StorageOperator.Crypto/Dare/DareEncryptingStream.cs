@@ -65,7 +65,7 @@ public sealed class DareEncryptingStream : Stream
             ConsumeInput(_source.Read(_input.AsSpan(_inputCount, InputCapacity - _inputCount)));
         }
 
-        return SealNext() ? CopyOut(buffer) : 0;
+        return SealNext(buffer, out var direct) ? direct > 0 ? direct : CopyOut(buffer) : 0;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -84,7 +84,7 @@ public sealed class DareEncryptingStream : Stream
             ConsumeInput(await _source.ReadAsync(_input.AsMemory(_inputCount, InputCapacity - _inputCount), cancellationToken).ConfigureAwait(false));
         }
 
-        return SealNext() ? CopyOut(buffer.Span) : 0;
+        return SealNext(buffer.Span, out var direct) ? direct > 0 ? direct : CopyOut(buffer.Span) : 0;
     }
 
     /// <summary>False at the end of the stream; true when output is pending or more may be produced.</summary>
@@ -115,9 +115,14 @@ public sealed class DareEncryptingStream : Stream
         return n;
     }
 
-    /// <summary>Seals the next package when the output is drained; false at the end of the stream.</summary>
-    private bool SealNext()
+    /// <summary>
+    /// Seals the next package when the output is drained; false at the end of the stream. A caller's buffer with room
+    /// for a whole package gets it sealed in place (<paramref name="direct"/> = its length), saving a copy per package;
+    /// otherwise the package goes to the output buffer (<paramref name="direct"/> = 0).
+    /// </summary>
+    private bool SealNext(Span<byte> destination, out int direct)
     {
+        direct = 0;
         if (_outputPosition < _outputLength)
         {
             return true;
@@ -128,9 +133,12 @@ public sealed class DareEncryptingStream : Stream
             return false;
         }
 
+        var inPlace = destination.Length >= DareFormat.MaxPackageSize;
+        var target = inPlace ? destination : _output;
+
         if (_inputCount > DareFormat.MaxPayloadSize)
         {
-            _outputLength = _sealer.Seal(_input.AsSpan(0, DareFormat.MaxPayloadSize), final: false, _output);
+            _outputLength = _sealer.Seal(_input.AsSpan(0, DareFormat.MaxPayloadSize), final: false, target);
             _input![0] = _input[DareFormat.MaxPayloadSize];
             _inputCount = 1;
         }
@@ -142,9 +150,16 @@ public sealed class DareEncryptingStream : Stream
         }
         else
         {
-            _outputLength = _sealer.Seal(_input.AsSpan(0, _inputCount), final: true, _output);
+            _outputLength = _sealer.Seal(_input.AsSpan(0, _inputCount), final: true, target);
             _inputCount = 0;
             _finished = true;
+        }
+
+        if (inPlace)
+        {
+            direct = _outputLength;
+            _outputLength = 0;
+            _position += direct;
         }
 
         _outputPosition = 0;

@@ -25,6 +25,40 @@ public class DareStreamTests
         Assert.Equal(size, DareFormat.DecryptedSize(ciphertext.Length));
     }
 
+    /// <summary>Readers with room for whole packages get them sealed in place; any mix of read sizes, sync or async, must
+    /// still produce sio's exact bytes.</summary>
+    [Theory]
+    [InlineData(65_568, true)]
+    [InlineData(1 << 20, true)]
+    [InlineData(1 << 20, false)]
+    [InlineData(-1, true)]
+    [InlineData(-1, false)]
+    public async Task Large_and_mixed_reads_produce_the_reference_ciphertext(int readSize, bool asynchronous)
+    {
+        var key = DareTestData.Key(9);
+        var plaintext = DareTestData.Plaintext((3 << 20) + 12345, seed: 4);
+        var random = new Random(readSize);
+
+        await using var encrypting = new DareEncryptingStream(DareTestData.Trickle(plaintext, 60_000), key, new DareEncryptOptions { Nonce = Nonce });
+        using var output = new MemoryStream();
+        var buffer = new byte[1 << 20];
+        while (true)
+        {
+            // -1: alternate between small reads and reads with room for several packages
+            var size = readSize > 0 ? readSize : random.Next(2) == 0 ? random.Next(1, 70_000) : random.Next(65_568, 1 << 20);
+            var n = asynchronous ? await encrypting.ReadAsync(buffer.AsMemory(0, size)) : encrypting.Read(buffer, 0, size);
+            if (n == 0)
+            {
+                break;
+            }
+
+            output.Write(buffer, 0, n);
+        }
+
+        Assert.Equal(SioReference.Encrypt(key, Nonce, plaintext), output.ToArray());
+        Assert.Equal(output.Length, encrypting.Position);
+    }
+
     [Theory]
     [MemberData(nameof(Sizes))]
     public async Task Round_trip_async_with_partial_reads(int size)
