@@ -142,7 +142,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter output, TextWri
         foreach (var run in sizes)
         {
             var result = DiskProbe.Measure(probeDir, run, _profile.LargeTimeCap);
-            progress.WriteLine($"  disk {Sizes.Label(run.Size)}: write+fsync {result.WriteFsyncMiBps:0.0} MiB/s, read {result.PageCacheReadMiBps:0.0} MiB/s");
+            progress.WriteLine($"  disk {Sizes.Label(run.Size)}: write+fsync {result.WriteFsyncMiBps:0.0} MiB/s, O_DIRECT write+fsync {result.DirectWriteFsyncMiBps:0.0} MiB/s, read {result.PageCacheReadMiBps:0.0} MiB/s");
             disk.Add(result);
         }
 

@@ -43,6 +43,13 @@ public static class DiskProbe
             }
 
             var writeCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
+            var directTime = TimeSpan.Zero;
+            for (var i = 0; i < files.Count && directTime >= TimeSpan.Zero; i++)
+            {
+                directTime = DirectWriteProbe.Write(files[i] + ".direct", run.Size, buffer) is { } t ? directTime + t : TimeSpan.MinValue;
+                File.Delete(files[i] + ".direct");
+            }
+
             var readTime = TimeSpan.Zero;
             foreach (var path in files)
             {
@@ -56,7 +63,10 @@ public static class DiskProbe
             }
 
             var bytes = run.Size * files.Count;
-            return new DiskResult(run.Size, files.Count, Rates.MiBps(bytes, writeTime), Rates.MiBps(bytes, readTime), writeCpu.TotalSeconds / ((double)bytes / Sizes.GiB));
+            return new DiskResult(run.Size, files.Count, Rates.MiBps(bytes, writeTime), Rates.MiBps(bytes, readTime), writeCpu.TotalSeconds / ((double)bytes / Sizes.GiB))
+            {
+                DirectWriteFsyncMiBps = directTime >= TimeSpan.Zero ? Rates.MiBps(bytes, directTime) : double.NaN,
+            };
         }
         finally
         {
@@ -68,5 +78,15 @@ public static class DiskProbe
     }
 }
 
-/// <param name="WriteCpuSecondsPerGiB">CPU this process spent writing (mostly the kernel copying into the page cache): a floor for any PUT.</param>
-public sealed record DiskResult(long Size, int Files, double WriteFsyncMiBps, double PageCacheReadMiBps, double WriteCpuSecondsPerGiB);
+/// <param name="WriteFsyncMiBps">buffered writes, then fsync.</param>
+/// <param name="WriteCpuSecondsPerGiB">CPU this process spent on the buffered writes (mostly the kernel copying into the page cache).</param>
+public sealed record DiskResult(long Size, int Files, double WriteFsyncMiBps, double PageCacheReadMiBps, double WriteCpuSecondsPerGiB)
+{
+    /// <summary>O_DIRECT writes from an aligned buffer, then fsync (<see cref="DirectWriteProbe"/>); NaN where unsupported.</summary>
+    public double DirectWriteFsyncMiBps { get; init; } = double.NaN;
+
+    /// <summary>The disk's write ceiling: the better of the two ways to write it.</summary>
+    public double BestWriteMiBps => double.IsFinite(DirectWriteFsyncMiBps) ? Math.Max(WriteFsyncMiBps, DirectWriteFsyncMiBps) : WriteFsyncMiBps;
+
+    public string BestWriteName => double.IsFinite(DirectWriteFsyncMiBps) && DirectWriteFsyncMiBps > WriteFsyncMiBps ? "O_DIRECT write+fsync" : "write+fsync";
+}

@@ -21,7 +21,10 @@ public sealed record MachineLimits(IReadOnlyList<DiskResult> Disk, CryptoResult 
         return before with
         {
             WriteFsyncMiBps = Math.Max(before.WriteFsyncMiBps, after.WriteFsyncMiBps),
+            DirectWriteFsyncMiBps = MaxOf(before.DirectWriteFsyncMiBps, after.DirectWriteFsyncMiBps),
             PageCacheReadMiBps = Math.Max(before.PageCacheReadMiBps, after.PageCacheReadMiBps),
         };
     }
+
+    private static double MaxOf(double a, double b) => double.IsNaN(a) ? b : double.IsNaN(b) ? a : Math.Max(a, b);
 }

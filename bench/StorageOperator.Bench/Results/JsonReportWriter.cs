@@ -142,6 +142,7 @@ public static class JsonReportWriter
             ["size"] = d.Size,
             ["files"] = d.Files,
             ["write_fsync_mib_per_s"] = Num(d.WriteFsyncMiBps),
+            ["direct_write_fsync_mib_per_s"] = Num(d.DirectWriteFsyncMiBps),
             ["read_page_cache_mib_per_s"] = Num(d.PageCacheReadMiBps),
             ["write_cpu_s_per_gib"] = Num(d.WriteCpuSecondsPerGiB),
         })]);

@@ -7,7 +7,8 @@ namespace StorageOperator.Bench.Results;
 /// produce a ratio.
 /// </summary>
 /// <param name="VsPlain">Encrypted ÷ plain for the same operation, size and concurrency.</param>
-/// <param name="VsMachine">PUT ÷ fsync write of the same size; GET ÷ min(page-cache read, TLS loopback).</param>
+/// <param name="VsMachine">PUT ÷ the disk's write+fsync of the same size (the better of buffered and O_DIRECT); GET ÷
+/// min(page-cache read, TLS loopback).</param>
 /// <param name="VsAesGcm">Encrypted throughput ÷ single-core AES-GCM (encrypt for writes, decrypt for reads).</param>
 /// <param name="VsBound">÷ the lowest single-stream limit the operation cannot escape: for a PUT min(fsync write, TLS
 /// loopback, one core of MD5 where S3 makes the ETag an MD5 — plain and SSE-S3), for a GET the same as VsMachine.
@@ -27,7 +28,7 @@ public sealed record Ratios(double VsPlain, double VsMachine, double VsAesGcm, s
         var disk = machine.DiskFor(m.Size);
         var write = Operation.IsWrite(m.Operation);
         var (limitName, limit) = write
-            ? ("fsync write", disk?.WriteFsyncMiBps ?? double.NaN)
+            ? (disk?.BestWriteName ?? "write+fsync", disk?.BestWriteMiBps ?? double.NaN)
             : ReadLimit(disk, machine.Tls);
         var aes = write ? machine.Crypto.AesGcmEncryptMiBps : machine.Crypto.AesGcmDecryptMiBps;
         var vsAes = m.Mode != "plain" ? Rates.Ratio(m.MiBps, aes) : double.NaN;

@@ -38,7 +38,7 @@ public static class TableWriter
         foreach (var (disk, when) in limits.Disk.Select(d => (d, "before")).Concat(limits.DiskAfter.Select(d => (d, "after"))))
         {
             var label = (limits.DiskAfter.Count > 0 ? $"disk ({when})" : "disk").PadRight(13);
-            output.WriteLine($"  {label} {Sizes.Label(disk.Size),7} x{disk.Files,-3} write+fsync {Rate(disk.WriteFsyncMiBps),12}   read (page cache, not dropped) {Rate(disk.PageCacheReadMiBps),12}   write CPU {Num(disk.WriteCpuSecondsPerGiB, "0.00")} s/GiB");
+            output.WriteLine($"  {label} {Sizes.Label(disk.Size),7} x{disk.Files,-3} write+fsync {Rate(disk.WriteFsyncMiBps),12}   O_DIRECT write+fsync {Rate(disk.DirectWriteFsyncMiBps),12}   read (page cache, not dropped) {Rate(disk.PageCacheReadMiBps),12}   write CPU {Num(disk.WriteCpuSecondsPerGiB, "0.00")} s/GiB");
         }
 
         var crypto = limits.Crypto;
@@ -125,7 +125,8 @@ public static class TableWriter
         }
 
         output.WriteLine();
-        output.WriteLine("÷machine: PUT ÷ disk write+fsync of the same size (the better of before/after the server runs);");
+        output.WriteLine("÷machine: PUT ÷ disk write+fsync of the same size (the better of buffered and O_DIRECT, and of before/after the");
+        output.WriteLine("server runs);");
         output.WriteLine("GET ÷ min(page-cache read, TLS loopback). ÷bound: PUT ÷ min(disk write+fsync, TLS loopback, one core of MD5 per");
         output.WriteLine("stream where the ETag is an MD5: plain, SSE-S3) — MD5 cannot be split, so it caps a stream whatever the disk; GET as");
         output.WriteLine("÷machine. ÷AES: ÷ one core of AES-256-GCM (encrypt for writes, decrypt for");
