@@ -58,6 +58,24 @@ public static class KmsContext
         return result;
     }
 
+    /// <summary>AWS's context entry naming the S3 resource a data key protects.</summary>
+    public const string S3ArnKey = "aws:s3:arn";
+
+    /// <summary>
+    /// The context of an S3 Bucket Key (AWS): the data key is shared by many objects of the bucket, so it names the
+    /// bucket, <c>{"aws:s3:arn": "arn:aws:s3:::bucket"}</c>, plus the client's pairs. The bucket ARN replaces a client
+    /// pair of that name: the KMS (its audit log, its policies) must never be told another bucket.
+    /// </summary>
+    public static Dictionary<string, string> ForBucket(string bucket, IReadOnlyDictionary<string, string>? clientContext = null)
+    {
+        ArgumentNullException.ThrowIfNull(bucket);
+        var result = clientContext is null
+            ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : new Dictionary<string, string>(clientContext, StringComparer.Ordinal);
+        result[S3ArnKey] = "arn:aws:s3:::" + bucket;
+        return result;
+    }
+
     /// <summary>
     /// Parses a JSON object of string values (the decoded <c>x-amz-server-side-encryption-context</c> header or a
     /// stored context). A repeated key keeps the last value, as Go does.

@@ -35,6 +35,13 @@ public static class SseMetadataKeys
     /// <summary>b64(canonical JSON of the client's SSE-KMS context), only when the client sent one.</summary>
     public const string Context = "x-internal-sse-context";
 
+    /// <summary>
+    /// "" on an SSE-KMS object written with an S3 Bucket Key: its data key was generated (and must be decrypted) under
+    /// the bucket's context, <c>{"aws:s3:arn":"arn:aws:s3:::bucket"}</c> plus the stored client context, instead of the
+    /// object's. Ours: MinIO has no bucket keys, so MinIO cannot read such objects.
+    /// </summary>
+    public const string BucketKey = "x-internal-sse-bucket-key";
+
     /// <summary>"" on an encrypted multipart object (parts use part keys).</summary>
     public const string Multipart = "x-internal-sse-multipart";
 
@@ -53,6 +60,7 @@ public static class SseMetadataKeys
         [KmsDataKey] = "X-Minio-Internal-Server-Side-Encryption-S3-Kms-Sealed-Key",
         [KmsKeyVersion] = "X-Minio-Internal-Server-Side-Encryption-S3-Kms-Key-Version",
         [Context] = "X-Minio-Internal-Server-Side-Encryption-Context",
+        [BucketKey] = "X-Minio-Internal-Server-Side-Encryption-Bucket-Key",
         [Multipart] = "X-Minio-Internal-Encrypted-Multipart",
         [SsecCrc] = "X-Minio-Replication-Ssec-Crc",
     };

@@ -44,17 +44,30 @@ public static class SseObjectKeys
         var context = KmsContext.Marshal(KmsContext.ForObject(bucket, objectName, storedContext));
         var dataKey = await kms.GenerateKeyAsync(type == SseType.SseS3 ? string.Empty : keyId ?? string.Empty, context, cancellationToken)
             .ConfigureAwait(false);
-        try
-        {
-            var key = ObjectKey.Generate(dataKey.Plaintext);
-            var sealedKey = key.Seal(dataKey.Plaintext, ObjectKey.GenerateIv(), Domain(type), bucket, objectName);
-            var encryption = new SseObjectEncryption(type, sealedKey, dataKey.KeyId, dataKey.Ciphertext, storedContext, multipart);
-            return new SseSealedObjectKey(key, encryption);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(dataKey.Plaintext);
-        }
+        return Seal(dataKey, type, storedContext, multipart, bucketKey: false, bucket, objectName);
+    }
+
+    /// <summary>
+    /// SSE-KMS PUT with an S3 Bucket Key: the data key comes from <paramref name="bucketKeys"/>, under the bucket's
+    /// context (<see cref="KmsContext.ForBucket"/>), and is shared with the bucket's other writes for its lifetime.
+    /// The object still gets its own random object key and IV, sealed under that data key with a sealing key bound to
+    /// bucket/object, exactly as without a bucket key; only the stored KMS ciphertext is the same across objects.
+    /// </summary>
+    /// <exception cref="KmsException">the KMS failed; nothing may be written.</exception>
+    public static async Task<SseSealedObjectKey> CreateWithBucketKeyAsync(
+        BucketKeyCache bucketKeys,
+        string? keyId,
+        IReadOnlyDictionary<string, string>? clientContext,
+        string bucket,
+        string objectName,
+        bool multipart,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bucketKeys);
+        var storedContext = clientContext is { Count: > 0 } ? clientContext : null;
+        var context = KmsContext.Marshal(KmsContext.ForBucket(bucket, storedContext));
+        var dataKey = await bucketKeys.GenerateKeyAsync(bucket, keyId ?? string.Empty, context, cancellationToken).ConfigureAwait(false);
+        return Seal(dataKey, SseType.SseKms, storedContext, multipart, bucketKey: true, bucket, objectName);
     }
 
     /// <summary>
@@ -117,7 +130,8 @@ public static class SseObjectKeys
         ArgumentNullException.ThrowIfNull(kms);
         using var key = await UnsealAsync(encryption, bucket, objectName, kms, default, cancellationToken).ConfigureAwait(false);
         var keyId = encryption.Type == SseType.SseS3 ? string.Empty : newKeyId ?? encryption.KmsKeyId ?? string.Empty;
-        var context = KmsContext.Marshal(KmsContext.ForObject(bucket, objectName, encryption.ClientContext));
+        // a bucket-key object stays one: its new (unshared) data key is generated under the bucket's context
+        var context = DataKeyContext(encryption, bucket, objectName);
         var dataKey = await kms.GenerateKeyAsync(keyId, context, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -143,10 +157,32 @@ public static class SseObjectKeys
             throw new SseMetadataException("The object metadata lacks the KMS key id or data key.");
         }
 
-        var context = KmsContext.Marshal(KmsContext.ForObject(bucket, objectName, encryption.ClientContext));
-        // The data key is bound to bucket/object: metadata copied to another object fails here as DecryptionFailed.
+        var context = DataKeyContext(encryption, bucket, objectName);
+        // The data key is bound to bucket/object (a bucket key: to the bucket): metadata copied to another object fails here as DecryptionFailed.
         return await kms.DecryptAsync(encryption.KmsKeyId, encryption.KmsCiphertext, context, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Seals a fresh object key under <paramref name="dataKey"/>, whose plaintext is zeroed either way.</summary>
+    private static SseSealedObjectKey Seal(
+        DataKey dataKey, SseType type, IReadOnlyDictionary<string, string>? storedContext, bool multipart, bool bucketKey, string bucket, string objectName)
+    {
+        try
+        {
+            var key = ObjectKey.Generate(dataKey.Plaintext);
+            var sealedKey = key.Seal(dataKey.Plaintext, ObjectKey.GenerateIv(), Domain(type), bucket, objectName);
+            var encryption = new SseObjectEncryption(type, sealedKey, dataKey.KeyId, dataKey.Ciphertext, storedContext, multipart, bucketKey);
+            return new SseSealedObjectKey(key, encryption);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey.Plaintext);
+        }
+    }
+
+    /// <summary>The KMS context a stored object's data key was generated under: the bucket's for a bucket key, else the object's.</summary>
+    private static byte[] DataKeyContext(SseObjectEncryption encryption, string bucket, string objectName) => KmsContext.Marshal(encryption.BucketKey
+        ? KmsContext.ForBucket(bucket, encryption.ClientContext)
+        : KmsContext.ForObject(bucket, objectName, encryption.ClientContext));
 
     private static string Domain(SseType type) => type switch
     {

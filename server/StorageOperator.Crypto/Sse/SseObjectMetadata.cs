@@ -66,6 +66,11 @@ public static class SseObjectMetadata
             metadata[SseMetadataKeys.Context] = Convert.ToBase64String(KmsContext.Marshal(context));
         }
 
+        if (encryption.Type == SseType.SseKms && encryption.BucketKey)
+        {
+            metadata[SseMetadataKeys.BucketKey] = string.Empty;
+        }
+
         if (encryption.IsMultipart)
         {
             metadata[SseMetadataKeys.Multipart] = string.Empty;
@@ -114,7 +119,8 @@ public static class SseObjectMetadata
             }
         }
 
-        return new SseObjectEncryption(type, sealedKey, keyId, ciphertext, context, metadata.ContainsKey(SseMetadataKeys.Multipart));
+        return new SseObjectEncryption(type, sealedKey, keyId, ciphertext, context, metadata.ContainsKey(SseMetadataKeys.Multipart),
+            type == SseType.SseKms && metadata.ContainsKey(SseMetadataKeys.BucketKey));
     }
 
     public static void RemoveAll(IDictionary<string, string> metadata)

@@ -133,6 +133,47 @@ public class SseObjectKeysTests
     }
 
     [Fact]
+    public async Task Bucket_key_objects_share_one_data_key_but_each_has_its_own_object_key_and_read_back_without_the_cache()
+    {
+        using var kms = StaticKeyKms.Parse(MinioObjectFixture.StaticKey);
+        using var bucketKeys = new BucketKeyCache(kms, TimeSpan.FromMinutes(5));
+        var clientContext = new Dictionary<string, string> { ["team"] = "a&b" };
+        using var one = await SseObjectKeys.CreateWithBucketKeyAsync(bucketKeys, null, clientContext, "b", "one", false, default);
+        using var two = await SseObjectKeys.CreateWithBucketKeyAsync(bucketKeys, null, clientContext, "b", "two", false, default);
+
+        Assert.True(one.Encryption.BucketKey);
+        Assert.Equal(one.Encryption.KmsCiphertext, two.Encryption.KmsCiphertext);
+        Assert.NotEqual(one.Encryption.SealedKey.Key, two.Encryption.SealedKey.Key);
+        Assert.False(one.ObjectKey.Bytes.SequenceEqual(two.ObjectKey.Bytes));
+
+        // the data key was generated under the bucket's context: the bucket ARN plus the client's pairs
+        var bucketContext = KmsContext.Marshal(KmsContext.ForBucket("b", clientContext));
+        Assert.Equal("""{"aws:s3:arn":"arn:aws:s3:::b","team":"a\u0026b"}""", Encoding.UTF8.GetString(bucketContext));
+        await kms.DecryptAsync(one.Encryption.KmsKeyId!, one.Encryption.KmsCiphertext!, bucketContext, default);
+
+        // what is stored is enough to read it (no cache involved), and it stays bound to its bucket and object
+        var metadata = new Dictionary<string, string>();
+        SseObjectMetadata.Write(metadata, one.Encryption);
+        var stored = SseObjectMetadata.Read(metadata)!;
+        Assert.True(stored.BucketKey);
+        using (var opened = await SseObjectKeys.UnsealAsync(stored, "b", "one", kms, default, default))
+        {
+            Assert.True(opened.Bytes.SequenceEqual(one.ObjectKey.Bytes));
+        }
+
+        await Assert.ThrowsAsync<KeyMismatchException>(() => SseObjectKeys.UnsealAsync(stored, "b", "two", kms, default, default));
+        var moved = await Assert.ThrowsAsync<KmsException>(() => SseObjectKeys.UnsealAsync(stored, "c", "one", kms, default, default));
+        Assert.Equal(KmsErrorKind.DecryptionFailed, moved.Kind);
+
+        // re-wrap keeps it a bucket-key object (a fresh data key under the bucket context)
+        var rewrapped = await SseObjectKeys.RewrapAsync(stored, kms, null, "b", "one", default);
+        Assert.True(rewrapped.BucketKey);
+        Assert.NotEqual(stored.KmsCiphertext, rewrapped.KmsCiphertext);
+        using var reopened = await SseObjectKeys.UnsealAsync(rewrapped, "b", "one", kms, default, default);
+        Assert.True(reopened.Bytes.SequenceEqual(one.ObjectKey.Bytes));
+    }
+
+    [Fact]
     public async Task Unknown_kms_key_is_key_not_found()
     {
         using var kms = StaticKeyKms.Parse(MinioObjectFixture.StaticKey);
