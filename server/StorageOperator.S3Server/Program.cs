@@ -35,6 +35,7 @@ const string usage = """
       STORAGE_KMS_AUTO_ENCRYPTION=on                          encrypt objects written without SSE headers
       STORAGE_KMS_AUTO_ENCRYPTION_MODE=SSE-KMS|SSE-S3         how auto-encrypted objects are reported (default SSE-KMS)
       STORAGE_ENCRYPTION_ENFORCE=on                           refuse writes that would be stored unencrypted (403)
+      STORAGE_KMS_CACHE_TTL=60, STORAGE_KMS_BUCKET_KEY_TTL=300  seconds decrypted data keys / S3 Bucket Keys are reused (0 = off)
 
     S3 gateway (see README): STORAGE_GATEWAY_ENDPOINT (or the ENDPOINT argument), STORAGE_GATEWAY_ACCESS_KEY /
       STORAGE_GATEWAY_SECRET_KEY (or *_FILE), STORAGE_GATEWAY_BUCKET=B[/prefix] or STORAGE_GATEWAY_BUCKET_PREFIX,

@@ -45,7 +45,10 @@ public sealed record EncryptionPolicy(bool AutoEncryption, SseType AutoMode = Ss
         return new EncryptionPolicy(autoEncryption, mode, enforce);
     }
 
-    /// <summary>The encryption a write gets: what it asked for, else the bucket default, else auto-encryption.</summary>
+    /// <summary>
+    /// The encryption a write gets: what it asked for, else the bucket default, else auto-encryption. The S3 Bucket Key
+    /// setting comes from the request header, else from the bucket default.
+    /// </summary>
     /// <exception cref="S3Exception">AccessDenied: an unencrypted write while encryption is enforced, or SSE-C on a bucket that blocks it.</exception>
     public SseRequest Resolve(SseRequest requested, BucketEncryptionConfiguration? bucketDefault)
     {
@@ -57,17 +60,20 @@ public sealed record EncryptionPolicy(bool AutoEncryption, SseType AutoMode = Ss
 
         if (requested.IsEncrypted)
         {
-            return requested;
+            // AWS: a bucket default with BucketKeyEnabled covers every SSE-KMS write to the bucket that does not say false
+            return requested.BucketKeyEnabled is null && bucketDefault is { BucketKeyEnabled: true }
+                ? requested with { BucketKeyEnabled = true }
+                : requested;
         }
 
         if (bucketDefault is not null)
         {
-            return bucketDefault.ToRequest();
+            return bucketDefault.ToRequest() with { BucketKeyEnabled = requested.BucketKeyEnabled ?? bucketDefault.BucketKeyEnabled };
         }
 
         if (AutoEncryption)
         {
-            return new SseRequest(AutoMode);
+            return new SseRequest(AutoMode, BucketKeyEnabled: requested.BucketKeyEnabled);
         }
 
         return Enforce ? throw new S3Exception(S3ErrorCode.AccessDenied, EnforcedMessage) : requested;

@@ -13,8 +13,10 @@ namespace StorageOperator.S3Server.Encryption;
 /// headers, bucket default, auto-encryption, enforcement), generates and seals object keys, and wraps stored bytes
 /// in DARE 2.0 streams; on reads it unseals the key (SSE-C key from the request, SSE-S3/SSE-KMS through the KMS)
 /// and decrypts only the packages a range needs. Plaintext keys live only in memory and are zeroed after use.
+/// SSE-KMS writes that use an S3 Bucket Key take their data key from <paramref name="bucketKeys"/> (without one, every
+/// object gets its own data key, as without the header).
 /// </summary>
-public sealed class SseObjectCodec(IStorageBackend backend, IKmsClient? kms, EncryptionPolicy policy)
+public sealed class SseObjectCodec(IStorageBackend backend, IKmsClient? kms, EncryptionPolicy policy, BucketKeyCache? bucketKeys = null)
 {
     public IKmsClient? Kms => kms;
 
@@ -32,7 +34,7 @@ public sealed class SseObjectCodec(IStorageBackend backend, IKmsClient? kms, Enc
 
         var created = await CreateKeyAsync(request, bucket, key, multipart: false, ct).ConfigureAwait(false);
         var encrypting = new DareEncryptingStream(plaintext, created.ObjectKey.Bytes, leaveOpen: true);
-        return new SseWrite(encrypting, request.Type, created.ObjectKey, encrypting, Metadata(created.Encryption), Describe(created.Encryption, request.CustomerKey?.KeyMd5, request.BucketKeyEnabled));
+        return new SseWrite(encrypting, request.Type, created.ObjectKey, encrypting, Metadata(created.Encryption), Describe(created.Encryption, request.CustomerKey?.KeyMd5));
     }
 
     /// <summary>
@@ -48,7 +50,7 @@ public sealed class SseObjectCodec(IStorageBackend backend, IKmsClient? kms, Enc
         }
 
         using var created = await CreateKeyAsync(request, bucket, key, multipart: true, ct).ConfigureAwait(false);
-        return new SseWrite(Stream.Null, request.Type, null, null, Metadata(created.Encryption), Describe(created.Encryption, request.CustomerKey?.KeyMd5, request.BucketKeyEnabled));
+        return new SseWrite(Stream.Null, request.Type, null, null, Metadata(created.Encryption), Describe(created.Encryption, request.CustomerKey?.KeyMd5));
     }
 
     /// <summary>
@@ -86,7 +88,7 @@ public sealed class SseObjectCodec(IStorageBackend backend, IKmsClient? kms, Enc
             // A fresh random stream nonce, not MinIO's SHA256(uploadId||part): re-uploading a part number with other data
             // must never reuse (key, nonce). Readers take the nonce from the package headers, so the format is unchanged.
             var encrypting = new DareEncryptingStream(plaintext, partKey, leaveOpen: true);
-            return new SseWrite(encrypting, encryption.Type, objectKey, encrypting, new Dictionary<string, string>(), Describe(encryption, customerKey?.KeyMd5, false));
+            return new SseWrite(encrypting, encryption.Type, objectKey, encrypting, new Dictionary<string, string>(), Describe(encryption, customerKey?.KeyMd5));
         }
         finally
         {
@@ -140,7 +142,7 @@ public sealed class SseObjectCodec(IStorageBackend backend, IKmsClient? kms, Enc
                 }
             }
 
-            return Task.FromResult(Describe(encryption, customerKey?.KeyMd5, false));
+            return Task.FromResult(Describe(encryption, customerKey?.KeyMd5));
         }
     }
 
@@ -158,7 +160,7 @@ public sealed class SseObjectCodec(IStorageBackend backend, IKmsClient? kms, Enc
                 return new SseDecodedRead(plainOffset, plainLength, s => s, SseResponse.None);
             }
 
-            var response = Describe(encryption, customerKey?.KeyMd5, false);
+            var response = Describe(encryption, customerKey?.KeyMd5);
             using var key = await UnsealForReadAsync(encryption, info, customerKey, ct).ConfigureAwait(false);
             if (plainLength == 0)
             {
@@ -240,14 +242,14 @@ public sealed class SseObjectCodec(IStorageBackend backend, IKmsClient? kms, Enc
 
         var result = new Dictionary<string, string>(info.Metadata.Headers, StringComparer.OrdinalIgnoreCase);
         SseObjectMetadata.Write(result, rotated);
-        return (result, Describe(rotated, newKey.KeyMd5, false));
+        return (result, Describe(rotated, newKey.KeyMd5));
     }
 
     /// <summary>The SSE description of stored metadata (no key checks): for listings of what a HEAD would show.</summary>
     public static SseResponse Describe(IReadOnlyDictionary<string, string> storedHeaders, string? customerKeyMd5)
     {
         var encryption = ReadEncryption(storedHeaders);
-        return encryption is null ? SseResponse.None : Describe(encryption, customerKeyMd5, false);
+        return encryption is null ? SseResponse.None : Describe(encryption, customerKeyMd5);
     }
 
     /// <summary>The parsed SSE metadata; broken metadata is reported as tampering.</summary>
@@ -300,7 +302,9 @@ public sealed class SseObjectCodec(IStorageBackend backend, IKmsClient? kms, Enc
 
         try
         {
-            return await SseObjectKeys.CreateWithKmsAsync(kms!, request.Type, request.KmsKeyId, request.Context, bucket, key, multipart, ct).ConfigureAwait(false);
+            return request.UsesBucketKey && bucketKeys is not null
+                ? await SseObjectKeys.CreateWithBucketKeyAsync(bucketKeys, request.KmsKeyId, request.Context, bucket, key, multipart, ct).ConfigureAwait(false)
+                : await SseObjectKeys.CreateWithKmsAsync(kms!, request.Type, request.KmsKeyId, request.Context, bucket, key, multipart, ct).ConfigureAwait(false);
         }
         catch (KmsException e)
         {
@@ -371,10 +375,11 @@ public sealed class SseObjectCodec(IStorageBackend backend, IKmsClient? kms, Enc
         return metadata;
     }
 
-    private static SseResponse Describe(SseObjectEncryption encryption, string? customerKeyMd5, bool bucketKey) => new(
+    // the bucket-key header comes from the stored metadata, so PUT, GET, HEAD, parts and Complete agree
+    private static SseResponse Describe(SseObjectEncryption encryption, string? customerKeyMd5) => new(
         encryption.Type,
         encryption.KmsKeyId,
         encryption.ClientContext is { Count: > 0 } context ? Convert.ToBase64String(KmsContext.Marshal(context)) : null,
         customerKeyMd5,
-        bucketKey);
+        encryption.BucketKey);
 }

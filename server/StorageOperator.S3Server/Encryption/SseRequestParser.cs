@@ -21,7 +21,7 @@ public static class SseRequestParser
         var method = Get(headers, SseHeaderNames.ServerSideEncryption);
         var keyId = Get(headers, SseHeaderNames.KmsKeyId);
         var context = Get(headers, SseHeaderNames.Context);
-        var bucketKey = string.Equals(Get(headers, SseHeaderNames.BucketKeyEnabled)?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        bool? bucketKey = Get(headers, SseHeaderNames.BucketKeyEnabled)?.Trim() is { } bk ? bk.Equals("true", StringComparison.OrdinalIgnoreCase) : null;
         var hasCustomerHeaders = HasCustomerHeaders(headers, copySource: false);
 
         if (hasCustomerHeaders && method is not null)
@@ -41,7 +41,13 @@ public static class SseRequestParser
 
         if (method is null)
         {
-            return keyId is not null || context is not null ? throw SseErrors.KmsMethodRequired() : SseRequest.None;
+            if (keyId is not null || context is not null)
+            {
+                throw SseErrors.KmsMethodRequired();
+            }
+
+            // the bucket-key header alone still matters: it can switch a bucket default's bucket key on or off
+            return bucketKey is null ? SseRequest.None : new SseRequest(SseType.None, BucketKeyEnabled: bucketKey);
         }
 
         switch (method)

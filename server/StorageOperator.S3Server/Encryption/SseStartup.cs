@@ -5,33 +5,47 @@ using StorageOperator.Crypto.Kms;
 namespace StorageOperator.S3Server.Encryption;
 
 /// <summary>
-/// Encryption settings of a server instance: the KMS client (null without a KMS) and the write policy. Built once at
-/// start-up from the environment; the server owns and disposes the KMS client.
+/// Encryption settings of a server instance: the KMS client (null without a KMS), the S3 Bucket Key cache over it and
+/// the write policy. Built once at start-up from the environment; the server owns and disposes the KMS client and
+/// the bucket-key cache.
 /// </summary>
 public sealed class SseStartup : IDisposable
 {
+    public const string BucketKeyTtlVariable = "STORAGE_KMS_BUCKET_KEY_TTL";
+
     private readonly bool _ownsKms;
 
-    public SseStartup(IKmsClient? kms, EncryptionPolicy policy, bool ownsKms = true)
+    /// <param name="bucketKeys">null: with a KMS, a cache with <see cref="BucketKeyCache.DefaultTtl"/>.</param>
+    public SseStartup(IKmsClient? kms, EncryptionPolicy policy, bool ownsKms = true, BucketKeyCache? bucketKeys = null)
     {
         Kms = kms;
         Policy = policy;
         _ownsKms = ownsKms;
+        BucketKeys = bucketKeys ?? (kms is null ? null : new BucketKeyCache(kms, BucketKeyCache.DefaultTtl));
     }
 
     public IKmsClient? Kms { get; }
+
+    /// <summary>Data keys of SSE-KMS writes that use an S3 Bucket Key (null without a KMS).</summary>
+    public BucketKeyCache? BucketKeys { get; }
 
     public EncryptionPolicy Policy { get; }
 
     public static SseStartup None { get; } = new(null, EncryptionPolicy.Off, ownsKms: false);
 
-    /// <summary>Reads STORAGE_KMS_* / MINIO_KMS_*, STORAGE_KMS_AUTO_ENCRYPTION_MODE and STORAGE_ENCRYPTION_ENFORCE.</summary>
+    /// <summary>
+    /// Reads STORAGE_KMS_* / MINIO_KMS_*, STORAGE_KMS_AUTO_ENCRYPTION_MODE, STORAGE_ENCRYPTION_ENFORCE and
+    /// STORAGE_KMS_BUCKET_KEY_TTL (seconds one S3 Bucket Key data key is reused, default 300, 0 = a new data key per
+    /// object even with a bucket key).
+    /// </summary>
     /// <exception cref="KmsConfigurationException">invalid settings (the server must not start).</exception>
     public static SseStartup FromEnvironment(IDictionary environment, string? certsDirectory)
     {
         var configuration = KmsConfiguration.FromEnvironment(environment, certsDirectory);
         var policy = EncryptionPolicy.FromEnvironment(environment, configuration.AutoEncryption);
-        return new SseStartup(WithDataKeyCache(configuration.CreateClient(), environment), policy);
+        var bucketKeyTtl = Seconds(environment, BucketKeyTtlVariable, (int)BucketKeyCache.DefaultTtl.TotalSeconds);
+        var kms = WithDataKeyCache(configuration.CreateClient(), environment);
+        return new SseStartup(kms, policy, bucketKeys: kms is null ? null : new BucketKeyCache(kms, TimeSpan.FromSeconds(bucketKeyTtl)));
     }
 
     /// <summary>
@@ -46,14 +60,20 @@ public sealed class SseStartup : IDisposable
             return kms;
         }
 
-        var raw = environment["STORAGE_KMS_CACHE_TTL"] as string;
-        var seconds = 60;
+        var seconds = Seconds(environment, "STORAGE_KMS_CACHE_TTL", 60);
+        return seconds == 0 ? kms : new CachingKmsClient(kms, TimeSpan.FromSeconds(seconds));
+    }
+
+    private static int Seconds(IDictionary environment, string name, int defaultSeconds)
+    {
+        var raw = environment[name] as string;
+        var seconds = defaultSeconds;
         if (!string.IsNullOrWhiteSpace(raw) && (!int.TryParse(raw.Trim().TrimEnd('s'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out seconds) || seconds > 3600))
         {
-            throw new KmsConfigurationException($"STORAGE_KMS_CACHE_TTL must be a number of seconds from 0 to 3600, not '{raw}'.");
+            throw new KmsConfigurationException($"{name} must be a number of seconds from 0 to 3600, not '{raw}'.");
         }
 
-        return seconds == 0 ? kms : new CachingKmsClient(kms, TimeSpan.FromSeconds(seconds));
+        return seconds;
     }
 
     /// <summary>
@@ -84,6 +104,7 @@ public sealed class SseStartup : IDisposable
 
     public void Dispose()
     {
+        BucketKeys?.Dispose();
         if (_ownsKms)
         {
             (Kms as IDisposable)?.Dispose();

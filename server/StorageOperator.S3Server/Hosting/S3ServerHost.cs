@@ -93,7 +93,7 @@ public static class S3ServerHost
 
         var encryption = sse ?? SseStartup.None;
         services.AddSingleton(encryption);
-        services.AddSingleton(sp => new SseObjectCodec(sp.GetRequiredService<IStorageBackend>(), encryption.Kms, encryption.Policy));
+        services.AddSingleton(sp => new SseObjectCodec(sp.GetRequiredService<IStorageBackend>(), encryption.Kms, encryption.Policy, encryption.BucketKeys));
         services.AddSingleton<BucketEncryptionHandlers>();
         services.AddSingleton<BucketHandlers>();
         services.AddSingleton<ObjectReadHandlers>();

@@ -19,6 +19,26 @@ public sealed class EncryptionPolicyTests
     }
 
     [Fact]
+    public void Bucket_key_ttl_defaults_to_five_minutes_zero_turns_reuse_off_and_junk_is_refused()
+    {
+        var secret = "my-key:" + Convert.ToBase64String(new byte[32]);
+        using (var defaults = SseStartup.FromEnvironment(new Hashtable { ["STORAGE_KMS_SECRET_KEY"] = secret }, null))
+        {
+            Assert.Equal(TimeSpan.FromMinutes(5), defaults.BucketKeys!.Ttl);
+        }
+
+        using (var off = SseStartup.FromEnvironment(new Hashtable { ["STORAGE_KMS_SECRET_KEY"] = secret, [SseStartup.BucketKeyTtlVariable] = "0" }, null))
+        {
+            Assert.Equal(TimeSpan.Zero, off.BucketKeys!.Ttl);
+        }
+
+        Assert.Null(SseStartup.FromEnvironment(new Hashtable(), null).BucketKeys);
+        var e = Assert.Throws<KmsConfigurationException>(() => SseStartup.FromEnvironment(
+            new Hashtable { ["STORAGE_KMS_SECRET_KEY"] = secret, [SseStartup.BucketKeyTtlVariable] = "5m" }, null));
+        Assert.Contains(SseStartup.BucketKeyTtlVariable, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Minio_alias_turns_auto_encryption_on()
     {
         var kms = KmsConfiguration.FromEnvironment(new Hashtable
@@ -45,6 +65,21 @@ public sealed class EncryptionPolicyTests
         var e = Assert.Throws<S3Exception>(() => enforced.Resolve(SseRequest.None, null));
         Assert.Equal(("AccessDenied", 403, EncryptionPolicy.EnforcedMessage), (e.Info.Code, e.HttpStatus, e.Message));
         Assert.Equal(SseType.SseS3, enforced.Resolve(SseRequest.None, new BucketEncryptionConfiguration(SseType.SseS3, null)).Type);
+    }
+
+    [Fact]
+    public void Bucket_keys_come_from_the_request_header_else_from_the_bucket_default_and_apply_to_sse_kms_only()
+    {
+        var withBucketKey = new BucketEncryptionConfiguration(SseType.SseKms, "k", BucketKeyEnabled: true);
+        var sseKms = new SseRequest(SseType.SseKms, KmsKeyId: "k");
+        Assert.True(EncryptionPolicy.Off.Resolve(SseRequest.None, withBucketKey).UsesBucketKey);
+        Assert.True(EncryptionPolicy.Off.Resolve(sseKms, withBucketKey).UsesBucketKey);
+        Assert.False(EncryptionPolicy.Off.Resolve(sseKms with { BucketKeyEnabled = false }, withBucketKey).UsesBucketKey);
+        Assert.False(EncryptionPolicy.Off.Resolve(new SseRequest(SseType.None, BucketKeyEnabled: false), withBucketKey).UsesBucketKey);
+        Assert.False(EncryptionPolicy.Off.Resolve(sseKms, new BucketEncryptionConfiguration(SseType.SseKms, "k")).UsesBucketKey);
+        Assert.True(EncryptionPolicy.Off.Resolve(new SseRequest(SseType.None, BucketKeyEnabled: true), new BucketEncryptionConfiguration(SseType.SseKms, "k")).UsesBucketKey);
+        Assert.True(new EncryptionPolicy(true).Resolve(new SseRequest(SseType.None, BucketKeyEnabled: true), null).UsesBucketKey);
+        Assert.False(EncryptionPolicy.Off.Resolve(new SseRequest(SseType.SseS3), withBucketKey with { Algorithm = SseType.SseS3 }).UsesBucketKey);
     }
 
     [Fact]

@@ -53,6 +53,17 @@ public sealed class SseRequestParserTests
     }
 
     [Fact]
+    public void The_bucket_key_header_is_true_false_or_absent_and_is_kept_without_other_sse_headers()
+    {
+        const string BucketKey = "x-amz-server-side-encryption-bucket-key-enabled";
+        Assert.Null(SseRequestParser.ParseWrite(Headers(("x-amz-server-side-encryption", "aws:kms"))).BucketKeyEnabled);
+        Assert.True(SseRequestParser.ParseWrite(Headers(("x-amz-server-side-encryption", "aws:kms"), (BucketKey, "TRUE"))).UsesBucketKey);
+        Assert.False(SseRequestParser.ParseWrite(Headers(("x-amz-server-side-encryption", "aws:kms"), (BucketKey, "false"))).BucketKeyEnabled);
+        var alone = SseRequestParser.ParseWrite(Headers((BucketKey, "false")));
+        Assert.Equal((SseType.None, false), (alone.Type, alone.BucketKeyEnabled));
+    }
+
+    [Fact]
     public void No_headers_is_no_encryption_and_sse_s3_and_sse_kms_parse()
     {
         Assert.Equal(SseType.None, SseRequestParser.ParseWrite(Headers()).Type);

@@ -18,22 +18,25 @@ public sealed class SseServer : IAsyncDisposable
 {
     public const string KeyName = "sse-test-key";
 
-    private SseServer(TempDirectory root, TestCertificates certificates, WebApplication app, Uri endpoint, byte[]? masterKey)
+    private readonly EncryptionPolicy _policy;
+
+    private SseServer(TempDirectory root, TestCertificates certificates, WebApplication app, Uri endpoint, byte[]? masterKey, EncryptionPolicy policy)
     {
         Root = root;
         Certificates = certificates;
         App = app;
         Endpoint = endpoint;
         MasterKey = masterKey;
+        _policy = policy;
     }
 
     public TempDirectory Root { get; }
 
     public TestCertificates Certificates { get; }
 
-    public WebApplication App { get; }
+    public WebApplication App { get; private set; }
 
-    public Uri Endpoint { get; }
+    public Uri Endpoint { get; private set; }
 
     /// <summary>The static KMS key (to scan the data folder for it), when the server uses one.</summary>
     public byte[]? MasterKey { get; }
@@ -43,7 +46,8 @@ public sealed class SseServer : IAsyncDisposable
     public string CaBundlePath => Path.Combine(Root.Path, "ca.pem");
 
     /// <param name="kms">null: a static key KMS with a random key named <see cref="KeyName"/>.</param>
-    public static async Task<SseServer> StartAsync(EncryptionPolicy policy, IKmsClient? kms = null, bool tls = true, bool noKms = false)
+    /// <param name="bucketKeys">null: the server's default S3 Bucket Key cache over <paramref name="kms"/>.</param>
+    public static async Task<SseServer> StartAsync(EncryptionPolicy policy, IKmsClient? kms = null, bool tls = true, bool noKms = false, BucketKeyCache? bucketKeys = null)
     {
         var root = new TempDirectory("sse-server");
         var certificates = new TestCertificates();
@@ -64,14 +68,29 @@ public sealed class SseServer : IAsyncDisposable
             kms = new StaticKeyKms(KeyName, masterKey);
         }
 
-        var sse = new SseStartup(kms, policy);
-        var app = S3ServerHost.Build(
-            new S3ServerOptions(data, new IPEndPoint(IPAddress.Loopback, 0), certs, new Credentials(S3ServerFixture.AccessKey, S3ServerFixture.SecretKey)),
-            configureLogging: l => l.SetMinimumLevel(LogLevel.Warning),
-            sse: sse);
+        var app = Build(root.Path, new SseStartup(kms, policy, bucketKeys: bucketKeys));
         await app.StartAsync();
-        return new SseServer(root, certificates, app, S3ServerFixture.ServerUri(app), masterKey);
+        return new SseServer(root, certificates, app, S3ServerFixture.ServerUri(app), masterKey, policy);
     }
+
+    /// <summary>
+    /// Stops this server and starts a new one on the same data and certificates with <paramref name="kms"/> and new
+    /// (empty) key caches, as a process restart would. The endpoint changes: make new clients.
+    /// </summary>
+    public async Task RestartAsync(IKmsClient kms)
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        App = Build(Root.Path, new SseStartup(kms, _policy));
+        await App.StartAsync();
+        Endpoint = S3ServerFixture.ServerUri(App);
+    }
+
+    private static WebApplication Build(string root, SseStartup sse) => S3ServerHost.Build(
+        new S3ServerOptions(Path.Combine(root, "data"), new IPEndPoint(IPAddress.Loopback, 0), Path.Combine(root, "certs"),
+            new Credentials(S3ServerFixture.AccessKey, S3ServerFixture.SecretKey)),
+        configureLogging: l => l.SetMinimumLevel(LogLevel.Warning),
+        sse: sse);
 
     public AmazonS3Client CreateS3Client() => new(new BasicAWSCredentials(S3ServerFixture.AccessKey, S3ServerFixture.SecretKey), new AmazonS3Config
     {

@@ -1,6 +1,9 @@
 using System.Net;
 using Amazon.S3;
+using Microsoft.Extensions.DependencyInjection;
+using StorageOperator.Crypto.Sse;
 using StorageOperator.S3Server.Tests.Encryption;
+using StorageOperator.Storage;
 
 namespace StorageOperator.S3Server.Tests.PostObject;
 
@@ -32,6 +35,35 @@ public sealed class PostObjectEncryptionTests(SseServerFixture fixture) : IClass
         // the data directory's .lock is held open exclusively by the server and holds no object data
         Assert.DoesNotContain(Directory.EnumerateFiles(Server.DataDirectory, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != ".lock"),
             f => File.ReadAllBytes(f).AsSpan().IndexOf(Content) >= 0);
+    }
+
+    [Fact]
+    public async Task Sse_kms_with_the_bucket_key_field_shares_the_bucket_data_key()
+    {
+        var bucket = await Server.CreateBucketAsync("post-bk");
+        foreach (var name in new[] { "a.txt", "b.txt" })
+        {
+            var form = new PostFormBuilder(bucket, DateTimeOffset.UtcNow)
+                .Field("x-amz-server-side-encryption", "aws:kms")
+                .Field("x-amz-server-side-encryption-aws-kms-key-id", SseServer.KeyName)
+                .Field("x-amz-server-side-encryption-bucket-key-enabled", "true");
+            using var response = await PostAsync(bucket, form.Build(name, Content));
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+            Assert.Equal("true", response.Headers.GetValues("x-amz-server-side-encryption-bucket-key-enabled").Single());
+        }
+
+        using var s3 = Server.CreateS3Client();
+        Assert.True((await s3.GetObjectMetadataAsync(bucket, "a.txt")).BucketKeyEnabled);
+        Assert.Equal(Content, await AwsSdkSseTests.GetAsync(s3, bucket, "b.txt"));
+        var backend = Server.App.Services.GetRequiredService<IStorageBackend>();
+        var stored = new List<SseObjectEncryption>();
+        foreach (var name in new[] { "a.txt", "b.txt" })
+        {
+            stored.Add(SseObjectMetadata.Read((await backend.GetObjectInfoAsync(bucket, name, default))!.Metadata.Headers)!);
+        }
+
+        Assert.Equal(stored[0].KmsCiphertext, stored[1].KmsCiphertext);
+        Assert.NotEqual(stored[0].SealedKey.Key, stored[1].SealedKey.Key);
     }
 
     [Fact]
