@@ -13,9 +13,9 @@ namespace StorageOperator.Bench;
 
 /// <summary>
 /// One bench run: the machine's limits, then the storage server as a child process in each encryption mode —
-/// plain, SSE-S3 and SSE-C on a server with a static KMS key, SSE-KMS on a second server wired to a key-server
-/// child over mTLS — then the gateway section (Ceph RGW directly and through storage-server gateway replicas), then
-/// the table and the JSON. <c>--only</c> picks sections.
+/// plain, SSE-S3 and SSE-C on a server with a static KMS key, SSE-KMS (without and with S3 Bucket Keys) on a second
+/// server wired to a key-server child over mTLS — then the gateway section (Ceph RGW directly and through
+/// storage-server gateway replicas), then the table and the JSON. <c>--only</c> picks sections.
 /// </summary>
 public sealed class BenchRunner(BenchOptions options, TextWriter output, TextWriter progress)
 {
@@ -156,9 +156,10 @@ public sealed class BenchRunner(BenchOptions options, TextWriter output, TextWri
         var keyServerDll = Path.Combine(AppContext.BaseDirectory, KeyServerHost.DllName);
         var sseC = EncryptionMode.SseC();
         var sseKms = EncryptionMode.SseKms(KmsKeyName);
+        var sseKmsBucketKey = EncryptionMode.SseKmsBucketKey(KmsKeyName);
         if (!File.Exists(serverDll))
         {
-            NotAvailable(measurements, $"n/a ({StorageServerHost.DllName} not found next to the bench)", EncryptionMode.Plain, EncryptionMode.SseS3, sseKms, sseC);
+            NotAvailable(measurements, $"n/a ({StorageServerHost.DllName} not found next to the bench)", EncryptionMode.Plain, EncryptionMode.SseS3, sseKms, sseKmsBucketKey, sseC);
             return "";
         }
 
@@ -171,14 +172,14 @@ public sealed class BenchRunner(BenchOptions options, TextWriter output, TextWri
             "static-key", serverDll, pki, Path.Combine(workRoot, "data-static"), staticKey, measurements, EncryptionMode.Plain, EncryptionMode.SseS3, sseC);
 
         // Server 2: KES through the key server, over mTLS with the bench's client certificate.
-        if (!options.Runs(sseKms.Name))
+        if (!options.Runs(sseKms.Name) && !options.Runs(sseKmsBucketKey.Name))
         {
             return client;
         }
 
         if (!File.Exists(keyServerDll))
         {
-            NotAvailable(measurements, $"n/a ({KeyServerHost.DllName} not found next to the bench)", sseKms);
+            NotAvailable(measurements, $"n/a ({KeyServerHost.DllName} not found next to the bench)", sseKms, sseKmsBucketKey);
             return client;
         }
 
@@ -191,7 +192,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter output, TextWri
         catch (ServerStartException e)
         {
             progress.WriteLine(e.Message);
-            NotAvailable(measurements, $"n/a (key server did not start: {FirstLine(e.Message)})", sseKms);
+            NotAvailable(measurements, $"n/a (key server did not start: {FirstLine(e.Message)})", sseKms, sseKmsBucketKey);
             return client;
         }
 
@@ -206,11 +207,11 @@ public sealed class BenchRunner(BenchOptions options, TextWriter output, TextWri
                 ["STORAGE_KMS_KES_CAPATH"] = pki.CaFile,
             };
             var cpuBefore = ProcStats.CpuSeconds(keyServer.Pid);
-            var kesClient = await WithServerAsync("kes", serverDll, pki, Path.Combine(workRoot, "data-kes"), kes, measurements, sseKms);
+            var kesClient = await WithServerAsync("kes", serverDll, pki, Path.Combine(workRoot, "data-kes"), kes, measurements, sseKms, sseKmsBucketKey);
             var cpu = ProcStats.CpuSeconds(keyServer.Pid) - cpuBefore;
             if (double.IsFinite(cpu))
             {
-                _notes.Add($"key-server CPU during the SSE-KMS run: {cpu:0.00} s (pid {keyServer.Pid}, peak RSS {ProcStats.StatusBytes(keyServer.Pid, "VmHWM") / Sizes.MiB} MiB)");
+                _notes.Add($"key-server CPU during the SSE-KMS runs: {cpu:0.00} s (pid {keyServer.Pid}, peak RSS {ProcStats.StatusBytes(keyServer.Pid, "VmHWM") / Sizes.MiB} MiB)");
             }
 
             return client.Length > 0 ? client : kesClient;

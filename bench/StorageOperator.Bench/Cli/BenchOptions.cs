@@ -39,10 +39,10 @@ public sealed record BenchOptions
     /// <summary>Extra environment for the storage server children, e.g. DOTNET_PerfMapEnabled=1 for perf.</summary>
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Only these modes (plain, SSE-S3, SSE-KMS, SSE-C); empty: all.</summary>
+    /// <summary>Only these modes (plain, SSE-S3, SSE-KMS, SSE-KMS+BK, SSE-C); empty: all.</summary>
     public IReadOnlySet<string> Modes { get; init; } = new HashSet<string>();
 
-    public static readonly IReadOnlyList<string> AllModes = ["plain", "SSE-S3", "SSE-KMS", "SSE-C"];
+    public static readonly IReadOnlyList<string> AllModes = ["plain", "SSE-S3", "SSE-KMS", "SSE-KMS+BK", "SSE-C"];
 
     public bool Runs(string mode) => Modes.Count == 0 || Modes.Contains(mode);
 
@@ -61,7 +61,8 @@ public sealed record BenchOptions
           --gateway       the gateway section (Ceph RGW direct vs. one and two storage-server gateway replicas) even
                           when not selected otherwise; without radosgw the run then fails instead of reporting n/a
           --no-gateway    leave the gateway section out
-          --modes LIST    comma-separated subset of plain,SSE-S3,SSE-KMS,SSE-C (default: all)
+          --modes LIST    comma-separated subset of plain,SSE-S3,SSE-KMS,SSE-KMS+BK,SSE-C (default: all;
+                          SSE-KMS+BK is SSE-KMS with S3 Bucket Keys on the requests)
           --server-env NAME=VALUE
                           extra environment for the storage server, e.g. DOTNET_PerfMapEnabled=1 to profile it
                           with perf, or DOTNET_gcServer=0 to compare GC modes (repeatable)

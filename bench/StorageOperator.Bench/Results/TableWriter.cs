@@ -6,7 +6,7 @@ namespace StorageOperator.Bench.Results;
 /// <summary>The human-readable report: machine limits first, then every scenario with its modes side by side.</summary>
 public static class TableWriter
 {
-    private static readonly string[] ModeOrder = ["plain", "SSE-S3", "SSE-KMS", "SSE-C"];
+    private static readonly string[] ModeOrder = ["plain", "SSE-S3", "SSE-KMS", "SSE-KMS+BK", "SSE-C"];
 
     public static void Write(BenchReport report, TextWriter output)
     {
@@ -57,8 +57,8 @@ public static class TableWriter
         }
 
         output.WriteLine();
-        output.WriteLine($"{"scenario",-26} {"mode",-8} {"rate",14} {"÷plain",7} {"÷machine",9} {"÷bound",7} {"÷AES",6} {"srv CPU",8} {"cli CPU",8} {"srv peak",9} {"p50/p99 ms",14}");
-        output.WriteLine($"{"",-26} {"",-8} {"",14} {"",7} {"",9} {"",7} {"",6} {"s/GiB|op",8} {"s/GiB|op",8} {"RSS",9} {"",14}");
+        output.WriteLine($"{"scenario",-26} {"mode",-10} {"rate",14} {"÷plain",7} {"÷machine",9} {"÷bound",7} {"÷AES",6} {"srv CPU",8} {"cli CPU",8} {"srv peak",9} {"p50/p99 ms",14}");
+        output.WriteLine($"{"",-26} {"",-10} {"",14} {"",7} {"",9} {"",7} {"",6} {"s/GiB|op",8} {"s/GiB|op",8} {"RSS",9} {"",14}");
         // A mode the server does not support at all is one line, not one per scenario.
         var wholeModeStatus = report.Measurements.GroupBy(m => m.Mode)
             .Where(g => !g.First().Ok && g.All(m => m.Status == g.First().Status))
@@ -77,7 +77,7 @@ public static class TableWriter
             {
                 if (!m.Ok)
                 {
-                    output.WriteLine($"{scenario,-26} {m.Mode,-8} {m.Status}");
+                    output.WriteLine($"{scenario,-26} {m.Mode,-10} {m.Status}");
                 }
                 else
                 {
@@ -91,7 +91,7 @@ public static class TableWriter
                         : double.IsFinite(m.CompleteSeconds) ? $"complete {m.CompleteSeconds:0.0}s" : "";
                     var rss = m.Size >= 16 * Sizes.MiB && m.PeakRssBytes > 0 ? $"{m.PeakRssBytes / Sizes.MiB} MiB" : "";
                     output.WriteLine(
-                        $"{scenario,-26} {m.Mode,-8} {rate,14} {Num(ratios.VsPlain, "0.00"),7} {Num(ratios.VsMachine, "0.00"),9} {Num(ratios.VsBound, "0.00"),7} {Num(ratios.VsAesGcm, "0.00"),6} {cpuPerGiB,8} {clientPerGiB,8} {rss,9} {latency,14}");
+                        $"{scenario,-26} {m.Mode,-10} {rate,14} {Num(ratios.VsPlain, "0.00"),7} {Num(ratios.VsMachine, "0.00"),9} {Num(ratios.VsBound, "0.00"),7} {Num(ratios.VsAesGcm, "0.00"),6} {cpuPerGiB,8} {clientPerGiB,8} {rss,9} {latency,14}");
                 }
 
                 scenario = "";
@@ -108,7 +108,7 @@ public static class TableWriter
                 // Shares of the threads' own total: the process and thread counters are read a moment apart.
                 var threadTotal = m.ServerThreadCpuSeconds.Values.Sum();
                 var top = m.ServerThreadCpuSeconds.Take(4).Select(t => $"{t.Key} {t.Value / threadTotal:P0}");
-                output.WriteLine($"  {m.Operation + " " + Sizes.Label(m.Size),-22} {m.Mode,-8} {m.ServerCpuSeconds,6:0.00} s: {string.Join(", ", top)}");
+                output.WriteLine($"  {m.Operation + " " + Sizes.Label(m.Size),-22} {m.Mode,-10} {m.ServerCpuSeconds,6:0.00} s: {string.Join(", ", top)}");
             }
         }
 

@@ -12,12 +12,13 @@ public sealed class EncryptionMode
 {
     private readonly string? _customerKey;
 
-    private EncryptionMode(string name, SseKind kind, string? kmsKeyId, string? customerKey)
+    private EncryptionMode(string name, SseKind kind, string? kmsKeyId, string? customerKey, bool bucketKey = false)
     {
         Name = name;
         Kind = kind;
         KmsKeyId = kmsKeyId;
         _customerKey = customerKey;
+        BucketKey = bucketKey;
     }
 
     public string Name { get; }
@@ -26,6 +27,9 @@ public sealed class EncryptionMode
 
     public string? KmsKeyId { get; }
 
+    /// <summary>SSE-KMS with an S3 Bucket Key (x-amz-server-side-encryption-bucket-key-enabled: true on writes).</summary>
+    public bool BucketKey { get; }
+
     public bool Encrypted => Kind != SseKind.None;
 
     public static EncryptionMode Plain { get; } = new("plain", SseKind.None, null, null);
@@ -33,6 +37,9 @@ public sealed class EncryptionMode
     public static EncryptionMode SseS3 { get; } = new("SSE-S3", SseKind.SseS3, null, null);
 
     public static EncryptionMode SseKms(string keyId) => new("SSE-KMS", SseKind.SseKms, keyId, null);
+
+    /// <summary>SSE-KMS with S3 Bucket Keys: one key-server GenerateKey per bucket and window instead of one per object.</summary>
+    public static EncryptionMode SseKmsBucketKey(string keyId) => new("SSE-KMS+BK", SseKind.SseKms, keyId, null, bucketKey: true);
 
     public static EncryptionMode SseC() => new("SSE-C", SseKind.SseC, null, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
 
@@ -46,6 +53,11 @@ public sealed class EncryptionMode
             case SseKind.SseKms:
                 request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
                 request.ServerSideEncryptionKeyManagementServiceKeyId = KmsKeyId;
+                if (BucketKey)
+                {
+                    request.BucketKeyEnabled = true;
+                }
+
                 break;
             case SseKind.SseC:
                 request.ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256;
@@ -64,6 +76,11 @@ public sealed class EncryptionMode
             case SseKind.SseKms:
                 request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
                 request.ServerSideEncryptionKeyManagementServiceKeyId = KmsKeyId;
+                if (BucketKey)
+                {
+                    request.BucketKeyEnabled = true;
+                }
+
                 break;
             case SseKind.SseC:
                 request.ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256;
@@ -109,8 +126,13 @@ public sealed class EncryptionMode
     }
 
     /// <summary>Null when the response confirms the encryption asked for; otherwise why it does not.</summary>
-    public string? Unconfirmed(ServerSideEncryptionMethod? method, ServerSideEncryptionCustomerMethod? customerMethod)
+    public string? Unconfirmed(ServerSideEncryptionMethod? method, ServerSideEncryptionCustomerMethod? customerMethod, bool? bucketKeyEnabled)
     {
+        if (BucketKey && method?.Value == ServerSideEncryptionMethod.AWSKMS.Value && bucketKeyEnabled != true)
+        {
+            return $"server ignored {Name}: no x-amz-server-side-encryption-bucket-key-enabled: true in the response";
+        }
+
         var expected = Kind switch
         {
             SseKind.SseS3 => method?.Value == ServerSideEncryptionMethod.AES256.Value,

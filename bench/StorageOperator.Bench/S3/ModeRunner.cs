@@ -267,7 +267,7 @@ public sealed class ModeRunner(
         var uploadId = created.UploadId;
         try
         {
-            Confirm(created.ServerSideEncryptionMethod, created.ServerSideEncryptionCustomerMethod);
+            Confirm(created.ServerSideEncryptionMethod, created.ServerSideEncryptionCustomerMethod, created.BucketKeyEnabled);
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, partCount),
                 new ParallelOptions { MaxDegreeOfParallelism = parallelism },
@@ -312,7 +312,7 @@ public sealed class ModeRunner(
             uploadId = null;
             if (mode.Kind != SseKind.SseC)
             {
-                Confirm(completed.ServerSideEncryptionMethod, null);
+                Confirm(completed.ServerSideEncryptionMethod, null, completed.BucketKeyEnabled);
             }
 
             return (partCount, completeSeconds);
@@ -382,7 +382,7 @@ public sealed class ModeRunner(
 
         mode.Apply(request);
         var response = await client.PutObjectAsync(request);
-        Confirm(response.ServerSideEncryptionMethod, response.ServerSideEncryptionCustomerMethod);
+        Confirm(response.ServerSideEncryptionMethod, response.ServerSideEncryptionCustomerMethod, response.BucketKeyEnabled);
     }
 
     private async Task GetObjectAsync(string key, long size)
@@ -390,13 +390,13 @@ public sealed class ModeRunner(
         var request = new GetObjectRequest { BucketName = bucket, Key = key };
         mode.Apply(request);
         using var response = await client.GetObjectAsync(request);
-        Confirm(response.ServerSideEncryptionMethod, response.ServerSideEncryptionCustomerMethod);
+        Confirm(response.ServerSideEncryptionMethod, response.ServerSideEncryptionCustomerMethod, response.BucketKeyEnabled);
         await VerifyingDrain.DrainAsync(response.ResponseStream, size, CancellationToken.None);
     }
 
-    private void Confirm(ServerSideEncryptionMethod? method, ServerSideEncryptionCustomerMethod? customerMethod)
+    private void Confirm(ServerSideEncryptionMethod? method, ServerSideEncryptionCustomerMethod? customerMethod, bool? bucketKeyEnabled)
     {
-        var problem = mode.Unconfirmed(method, customerMethod);
+        var problem = mode.Unconfirmed(method, customerMethod, bucketKeyEnabled);
         if (problem is not null)
         {
             throw new SseNotConfirmedException(problem);

@@ -27,7 +27,7 @@ public sealed class PayloadModeRecorder(HttpMessageHandler inner) : DelegatingHa
             && request.RequestUri?.AbsolutePath.Trim('/').Contains('/', StringComparison.Ordinal) == true;
         if (isObjectGet && response.IsSuccessStatusCode)
         {
-            var mode = response.Headers.TryGetValues("x-amz-server-side-encryption", out var sse) ? (sse.First() == "aws:kms" ? "SSE-KMS" : "SSE-S3")
+            var mode = response.Headers.TryGetValues("x-amz-server-side-encryption", out var sse) ? (sse.First() != "aws:kms" ? "SSE-S3" : response.Headers.Contains("x-amz-server-side-encryption-bucket-key-enabled") ? "SSE-KMS+BK" : "SSE-KMS")
                 : response.Headers.Contains("x-amz-server-side-encryption-customer-algorithm") ? "SSE-C"
                 : "plain";
             var checksum = response.Headers.FirstOrDefault(h => h.Key.StartsWith("x-amz-checksum-", StringComparison.OrdinalIgnoreCase)
