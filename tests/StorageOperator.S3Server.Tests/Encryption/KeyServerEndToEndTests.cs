@@ -24,39 +24,7 @@ public sealed class KeyServerEndToEndTests
     {
         using var dir = new TempDirectory("kes-e2e");
         using var certificates = new TestCertificates("key-server e2e CA");
-        using var serverCertificate = CertificateGenerator.CreateServerCertificate(certificates.Authority, ["127.0.0.1", "localhost"], TimeSpan.FromDays(1));
-        PemFiles.WriteCertificateAndKey(serverCertificate, Path.Combine(dir.Path, "server.cert"), Path.Combine(dir.Path, "server.key"));
-        var caPath = certificates.WriteAuthorityPem(Path.Combine(dir.Path, "ca.cert"));
-        var (storageCert, storageKey, storageIdentity) = WriteClient(certificates, dir.Path, "storage");
-        var (otherCert, otherKey, _) = WriteClient(certificates, dir.Path, "stranger");
-        await File.WriteAllTextAsync(Path.Combine(dir.Path, "root.key"), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        var port = ChildServer.FreePort();
-        var configPath = Path.Combine(dir.Path, "config.yaml");
-        await File.WriteAllTextAsync(configPath, $"""
-            version: v1
-            address: 127.0.0.1:{port}
-            admin:
-              identity: disabled
-            tls:
-              key: {dir.Path}/server.key
-              cert: {dir.Path}/server.cert
-            policy:
-              storage:
-                allow:
-                - /v1/key/create/minio-*
-                - /v1/key/generate/minio-*
-                - /v1/key/decrypt/minio-*
-                - /v1/status
-                identities:
-                - {storageIdentity}
-            keys:
-            - name: {DefaultKey}
-            keystore:
-              fs:
-                path: {dir.Path}/keys
-                root_key_file: {dir.Path}/root.key
-            """);
-
+        var (configPath, caPath, (storageCert, storageKey), (otherCert, otherKey)) = await WriteKeyServerConfigAsync(dir.Path, certificates);
         var keyServer = await KeyServerHost.StartAsync(new KeyServerOptions { ConfigPath = configPath }, CancellationToken.None);
         try
         {
@@ -95,6 +63,99 @@ public sealed class KeyServerEndToEndTests
         {
             await keyServer.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task Bucket_key_objects_through_the_key_server_cost_one_generate_and_read_back_after_a_storage_server_restart()
+    {
+        using var dir = new TempDirectory("kes-bk");
+        using var certificates = new TestCertificates("key-server e2e CA");
+        var (configPath, caPath, (storageCert, storageKey), _) = await WriteKeyServerConfigAsync(dir.Path, certificates);
+        var keyServer = await KeyServerHost.StartAsync(new KeyServerOptions { ConfigPath = configPath }, CancellationToken.None);
+        try
+        {
+            using var kes = Kes(keyServer.Address, storageCert, storageKey, caPath);
+            await kes.EnsureDefaultKeyAsync(CancellationToken.None);
+            var counting = new CountingKms(kes);
+            await using var server = await SseServer.StartAsync(EncryptionPolicy.Off, new CachingKmsClient(counting, TimeSpan.FromMinutes(1)));
+            using (var s3 = server.CreateS3Client())
+            {
+                var bucket = await server.CreateBucketAsync("kesbk");
+                var context = Convert.ToBase64String("""{"team":"backup"}"""u8);
+                for (var i = 0; i < 4; i++)
+                {
+                    var put = await s3.PutObjectAsync(new PutObjectRequest
+                    {
+                        BucketName = bucket, Key = $"o{i}", ContentBody = $"object {i}", BucketKeyEnabled = true,
+                        ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS, ServerSideEncryptionKeyManagementServiceKeyId = DefaultKey,
+                        ServerSideEncryptionKeyManagementServiceEncryptionContext = context,
+                    });
+                    Assert.True(put.BucketKeyEnabled);
+                }
+
+                Assert.Equal(1, counting.Generates);
+                for (var i = 0; i < 4; i++)
+                {
+                    Assert.Equal(System.Text.Encoding.UTF8.GetBytes($"object {i}"), await AwsSdkSseTests.GetAsync(s3, bucket, $"o{i}"));
+                }
+
+                Assert.Equal(1, counting.Decrypts);
+
+                // fresh caches: the stored metadata alone gives the key server the context the key was generated under
+                var afterRestart = new CountingKms(kes);
+                await server.RestartAsync(new CachingKmsClient(afterRestart, TimeSpan.FromMinutes(1)));
+                using var again = server.CreateS3Client();
+                for (var i = 0; i < 4; i++)
+                {
+                    Assert.Equal(System.Text.Encoding.UTF8.GetBytes($"object {i}"), await AwsSdkSseTests.GetAsync(again, bucket, $"o{i}"));
+                }
+
+                Assert.Equal(1, afterRestart.Decrypts);
+            }
+        }
+        finally
+        {
+            await keyServer.DisposeAsync();
+        }
+    }
+
+    /// <summary>A key-server config (fs keystore, the default key, a policy for the "storage" identity) and its certificates.</summary>
+    private static async Task<(string ConfigPath, string CaPath, (string Cert, string Key) Storage, (string Cert, string Key) Stranger)> WriteKeyServerConfigAsync(
+        string directory, TestCertificates certificates)
+    {
+        using var serverCertificate = CertificateGenerator.CreateServerCertificate(certificates.Authority, ["127.0.0.1", "localhost"], TimeSpan.FromDays(1));
+        PemFiles.WriteCertificateAndKey(serverCertificate, Path.Combine(directory, "server.cert"), Path.Combine(directory, "server.key"));
+        var caPath = certificates.WriteAuthorityPem(Path.Combine(directory, "ca.cert"));
+        var (storageCert, storageKey, storageIdentity) = WriteClient(certificates, directory, "storage");
+        var (otherCert, otherKey, _) = WriteClient(certificates, directory, "stranger");
+        await File.WriteAllTextAsync(Path.Combine(directory, "root.key"), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        var port = ChildServer.FreePort();
+        var configPath = Path.Combine(directory, "config.yaml");
+        await File.WriteAllTextAsync(configPath, $"""
+            version: v1
+            address: 127.0.0.1:{port}
+            admin:
+              identity: disabled
+            tls:
+              key: {directory}/server.key
+              cert: {directory}/server.cert
+            policy:
+              storage:
+                allow:
+                - /v1/key/create/minio-*
+                - /v1/key/generate/minio-*
+                - /v1/key/decrypt/minio-*
+                - /v1/status
+                identities:
+                - {storageIdentity}
+            keys:
+            - name: {DefaultKey}
+            keystore:
+              fs:
+                path: {directory}/keys
+                root_key_file: {directory}/root.key
+            """);
+        return (configPath, caPath, (storageCert, storageKey), (otherCert, otherKey));
     }
 
     private static KesClient Kes(Uri endpoint, string certFile, string keyFile, string caPath) => new(new KesClientOptions
