@@ -98,10 +98,10 @@ public sealed class BucketKeyCache : IDisposable
                 _ = FillAsync(cacheKey, created, name, context.ToArray());
             }
 
-            var shared = await entry.Generated.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (entry.TryCopy(now) is { } plaintext)
+            await entry.Generated.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (entry.TryCopy(now) is { } copy)
             {
-                return new DataKey(shared.KeyId, plaintext, shared.Ciphertext);
+                return copy;
             }
 
             // expired or zeroed between the lookup and the copy: take (or make) the next one
@@ -156,11 +156,12 @@ public sealed class BucketKeyCache : IDisposable
     private sealed class Entry(DateTimeOffset expires)
     {
         private readonly Lock _lock = new();
-        private readonly TaskCompletionSource<DataKey> _generated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _generated = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private DataKey? _key;
         private bool _zeroed;
 
-        public Task<DataKey> Generated => _generated.Task;
+        /// <summary>Completes when the KMS answered (the key is then taken with <see cref="TryCopy"/>), or faults with its error.</summary>
+        public Task Generated => _generated.Task;
 
         public void Complete(DataKey key)
         {
@@ -177,16 +178,17 @@ public sealed class BucketKeyCache : IDisposable
                 }
             }
 
-            _generated.SetResult(key);
+            _generated.SetResult();
         }
 
         public void Fail(Exception e) => _generated.SetException(e);
 
-        public byte[]? TryCopy(DateTimeOffset now)
+        /// <summary>A copy of the plaintext (the ciphertext is shared); null once expired or zeroed.</summary>
+        public DataKey? TryCopy(DateTimeOffset now)
         {
             lock (_lock)
             {
-                return _zeroed || _key is null || expires <= now ? null : (byte[])_key.Plaintext.Clone();
+                return _zeroed || _key is null || expires <= now ? null : _key with { Plaintext = (byte[])_key.Plaintext.Clone() };
             }
         }
 
