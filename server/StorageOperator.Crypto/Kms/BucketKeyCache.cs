@@ -125,6 +125,11 @@ public sealed class BucketKeyCache : IDisposable
         try
         {
             entry.Complete(await _kms.GenerateKeyAsync(keyId, context, CancellationToken.None).ConfigureAwait(false));
+            if (_disposed)
+            {
+                // disposed while the KMS was answering, after Dispose emptied the table
+                Remove(cacheKey, entry);
+            }
         }
         catch (Exception e)
         {
