@@ -158,7 +158,8 @@ public static class SseObjectKeys
         }
 
         var context = DataKeyContext(encryption, bucket, objectName);
-        // The data key is bound to bucket/object (a bucket key: to the bucket): metadata copied to another object fails here as DecryptionFailed.
+        // The data key is bound to bucket/object: metadata copied to another object fails here as DecryptionFailed. A bucket
+        // key is bound to the bucket only; within the bucket the sealed object key (bound to bucket/object) fails instead.
         return await kms.DecryptAsync(encryption.KmsKeyId, encryption.KmsCiphertext, context, cancellationToken).ConfigureAwait(false);
     }
 
@@ -180,9 +181,8 @@ public static class SseObjectKeys
     }
 
     /// <summary>The KMS context a stored object's data key was generated under: the bucket's for a bucket key, else the object's.</summary>
-    private static byte[] DataKeyContext(SseObjectEncryption encryption, string bucket, string objectName) => KmsContext.Marshal(encryption.BucketKey
-        ? KmsContext.ForBucket(bucket, encryption.ClientContext)
-        : KmsContext.ForObject(bucket, objectName, encryption.ClientContext));
+    private static byte[] DataKeyContext(SseObjectEncryption encryption, string bucket, string objectName) => KmsContext.Marshal(
+        encryption.BucketKey ? KmsContext.ForBucket(bucket, encryption.ClientContext) : KmsContext.ForObject(bucket, objectName, encryption.ClientContext));
 
     private static string Domain(SseType type) => type switch
     {
