@@ -4,7 +4,7 @@ namespace StorageOperator.Storage.FileSystem.IO;
 
 /// <summary>
 /// libc calls .NET does not expose: fsync of a directory (.NET cannot open one as a file), early writeback
-/// (sync_file_range), kernel-side copies (copy_file_range) and O_DIRECT files (open with flags and a mode, fcntl).
+/// (sync_file_range), kernel-side copies (copy_file_range), files opened relative to an open folder (openat) and O_DIRECT files (open with flags and a mode, fcntl).
 /// Linux x64/arm64 only; callers check the OS.
 /// </summary>
 internal static partial class NativeMethods
@@ -28,6 +28,9 @@ internal static partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "openat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int OpenAt(int directoryFd, string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int OpenWithMode(string path, int flags, uint mode);
