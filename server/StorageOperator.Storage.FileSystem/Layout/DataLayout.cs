@@ -11,6 +11,8 @@ namespace StorageOperator.Storage.FileSystem.Layout;
 /// buckets/b{name}/config/c{doc}  bucket configuration documents
 /// buckets/b{name}/objects/…      key tree (see <see cref="KeyCodec"/>)
 /// buckets/b{name}/uploads/{id}/  upload.json + p00001… part files
+/// buckets/b{name}/segments/{id}/ a completed upload's folder, moved here whole: its part files are the data of the
+///                                object that names the upload in its metadata (retired: marks it replaced)
 /// </code>
 /// Keys only ever map below objects/, so no key can reach an internal file.
 /// </summary>
@@ -52,6 +54,17 @@ internal sealed class DataLayout
     public static string ObjectsDirectory(string bucketDirectory) => Path.Combine(bucketDirectory, "objects");
     public static string UploadsDirectory(string bucketDirectory) => Path.Combine(bucketDirectory, "uploads");
     public static string ConfigDirectory(string bucketDirectory) => Path.Combine(bucketDirectory, "config");
+    public static string SegmentsDirectory(string bucketDirectory) => Path.Combine(bucketDirectory, "segments");
+
+    /// <summary>The segment folder of a completed upload, or null for an id that cannot be one (e.g. read from a damaged file).</summary>
+    public static string? TrySegmentDirectory(string bucketDirectory, string uploadId) =>
+        IsUploadId(uploadId) ? Path.Combine(SegmentsDirectory(bucketDirectory), uploadId) : null;
+
+    /// <summary>
+    /// Written (and fsynced) into a segment folder before the object using it is replaced or deleted: after a crash
+    /// it tells a folder whose object is gone (trash) from one whose Complete never published (back to uploads/).
+    /// </summary>
+    public static string RetiredMarker(string segmentDirectory) => Path.Combine(segmentDirectory, "retired");
 
     public static string? TryConfigFile(string bucketDirectory, string name)
     {
@@ -80,8 +93,10 @@ internal sealed class DataLayout
 
     public static string UploadFile(string uploadDirectory) => Path.Combine(uploadDirectory, "upload.json");
 
-    public static string PartFile(string uploadDirectory, int partNumber) =>
-        Path.Combine(uploadDirectory, "p" + partNumber.ToString("D5", System.Globalization.CultureInfo.InvariantCulture));
+    public static string PartFile(string uploadDirectory, int partNumber) => Path.Combine(uploadDirectory, PartFileName(partNumber));
+
+    public static string PartFileName(int partNumber) =>
+        "p" + partNumber.ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
 
     public static int? TryPartNumber(string fileName) =>
         fileName.Length == 6 && fileName[0] == 'p' && int.TryParse(fileName.AsSpan(1), System.Globalization.NumberStyles.None,
