@@ -8,12 +8,12 @@ namespace StorageOperator.Storage.FileSystem;
 
 /// <summary>
 /// Multipart uploads: buckets/b{name}/uploads/{id}/ holds upload.json and one file per part
-/// (same format as objects). Complete copies no data: (a) it renames the upload's folder to segments/{id}, so no
-/// UploadPart can change a part any more, (b) checks the parts against the caller's listing (on failure the folder
-/// goes back to uploads/), (c) publishes an object file without data bytes that names the folder and each part's
-/// length — the part files, in place, are the object's data. Work per Complete is per part, not per byte. A crash
-/// between (a) and (c) leaves a folder no object names; start-up returns it to uploads/
-/// (<see cref="Startup.SegmentRecovery"/>), so completing again works.
+/// (same format as objects). Complete copies no data: (a) it renames the upload's folder to segments/{id}.pending, so
+/// no UploadPart can change a part any more, (b) checks the parts against the caller's listing (on failure the folder
+/// goes back to uploads/), (c) publishes an object file without data bytes that names the upload and each part's
+/// length — the part files, in place, are the object's data — and (d) renames the folder to segments/{id}. Work per
+/// Complete is per part, not per byte. A crash before (c) leaves a pending folder no object names; start-up returns
+/// it to uploads/ (<see cref="Startup.SegmentRecovery"/>), so completing again works.
 /// </summary>
 public sealed partial class FileSystemBackend
 {
@@ -142,23 +142,27 @@ public sealed partial class FileSystemBackend
         var target = DataLayout.TryObjectFile(directory, key) ?? throw InvalidKey(key);
         var (uploadDirectory, _) = ReadUpload(directory, key, uploadId);
         var segmentDirectory = DataLayout.TrySegmentDirectory(directory, uploadId)!;
+        var pending = DataLayout.PendingSegments(segmentDirectory);
         // (a) From here on no UploadPart can replace a part: its rename into uploads/{id} finds no folder.
-        MoveUploadFolder(bucket, directory, uploadDirectory, segmentDirectory, uploadId);
+        MoveUploadFolder(bucket, directory, uploadDirectory, pending, uploadId);
         var temp = _layout.NewTempPath(".object");
         StoredObject stored;
         try
         {
             // An UploadPart that renamed its file in just before may have lost the race to fsync the folder (it
             // answers NoSuchUpload): make the entries about to be validated durable before the object names them.
-            Durable.SyncDirectory(segmentDirectory);
+            Durable.SyncDirectory(pending);
             // (b) the parts as they are now, checked against the listing the caller built the metadata from
-            var segments = ReadSegments(segmentDirectory, partNumbers, metadata);
+            var segments = ReadSegments(pending, partNumbers, metadata);
             stored = MetadataMapper.ToStored(metadata, DateTimeOffset.UtcNow, new StoredSegments { UploadId = uploadId, Parts = segments });
             // (c) an object file with no data that names the segments, published like a PUT
             await WriteMetadataOnlyAsync(temp, stored, ct).ConfigureAwait(false);
             using (await _keyLocks.AcquireAsync(KeyLockName(bucket, key), ct).ConfigureAwait(false))
             {
                 PublishObject(bucket, directory, temp, target, precondition: null, segments: uploadId);
+                // (d) the final name, before the key lock lets a replace retire the folder. Not fsynced: after a crash
+                // a pending folder that its object names is renamed at start-up.
+                RenameSegments(pending, segmentDirectory);
             }
         }
         catch
@@ -168,7 +172,7 @@ public sealed partial class FileSystemBackend
             // client can fix its part list or retry
             if (!string.Equals(TryReadSegments(target)?.UploadId, uploadId, StringComparison.Ordinal))
             {
-                MoveUploadFolder(bucket, directory, segmentDirectory, uploadDirectory, uploadId, restoring: true);
+                MoveUploadFolder(bucket, directory, pending, uploadDirectory, uploadId, restoring: true);
             }
             throw;
         }
@@ -208,6 +212,19 @@ public sealed partial class FileSystemBackend
                 // start-up puts an unused segment folder back in uploads/
                 _logger.LogWarning(e, "Could not return upload {UploadId} to uploads/ after a failed completion", uploadId);
             }
+        }
+    }
+
+    private void RenameSegments(string pending, string segmentDirectory)
+    {
+        try
+        {
+            Directory.Move(pending, segmentDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // readers find the pending name too, and start-up renames it
+            _logger.LogWarning(e, "Could not give segment folder {Path} its final name", pending);
         }
     }
 

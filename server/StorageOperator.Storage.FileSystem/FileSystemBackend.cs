@@ -314,7 +314,9 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
     {
         var path = DataLayout.TrySegmentDirectory(bucketDirectory, segments.UploadId)
             ?? throw new InvalidDataException($"Object {Truncate(key)} names invalid segments {segments.UploadId}.");
-        if (SegmentFolder.TryOpen(path) is not { } folder)
+        // Complete renames the folder to its final name just after publishing, a replace renames it just before
+        if ((SegmentFolder.TryOpen(path) ?? SegmentFolder.TryOpen(DataLayout.PendingSegments(path))
+                ?? SegmentFolder.TryOpen(DataLayout.RetiredSegments(path))) is not { } folder)
         {
             return lastAttempt ? throw new IOException($"The segments of object {Truncate(key)} are missing ({path}).") : null;
         }
@@ -424,9 +426,17 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
                 {
                     return;
                 }
-                retired = MarkSegmentsRetired(directory, path, keep: null);
-                File.Delete(path);
-                Durable.SyncDirectory(parent);
+                retired = RetireSegments(directory, path, keep: null);
+                try
+                {
+                    File.Delete(path);
+                    Durable.SyncDirectory(parent);
+                }
+                catch when (retired is not null)
+                {
+                    UnretireSegments(retired);
+                    throw;
+                }
             }
             catch (DirectoryNotFoundException)
             {
@@ -514,7 +524,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
             {
                 throw failure;
             }
-            var retired = MarkSegmentsRetired(bucketDirectory, target, keep: segments);
+            var retired = RetireSegments(bucketDirectory, target, keep: segments);
             var objectsRoot = DataLayout.ObjectsDirectory(bucketDirectory);
             for (var attempt = 0; ; attempt++)
             {
@@ -531,8 +541,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
                 }
                 catch when (retired is not null)
                 {
-                    // still in use; a marker left behind here is removed at start-up
-                    Durable.TryDeleteFile(DataLayout.RetiredMarker(retired));
+                    UnretireSegments(retired);
                     throw;
                 }
             }
@@ -545,10 +554,11 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
 
     /// <summary>
     /// Reads which segments the object file at <paramref name="path"/> uses; unless they are <paramref name="keep"/>,
-    /// marks their folder retired (durably, before the caller replaces or deletes the file, see
-    /// <see cref="SegmentRecovery"/>) and returns it. Caller holds the key lock. Null for objects without segments.
+    /// renames their folder to its retired name, durably, before the caller replaces or deletes the file (after a
+    /// crash that name sends start-up to check the object, see <see cref="SegmentRecovery"/>), and returns the new
+    /// path. Caller holds the key lock. Null for objects without segments.
     /// </summary>
-    private string? MarkSegmentsRetired(string bucketDirectory, string path, string? keep)
+    private string? RetireSegments(string bucketDirectory, string path, string? keep)
     {
         var segments = TryReadSegments(path);
         if (segments is null || string.Equals(segments.UploadId, keep, StringComparison.Ordinal)
@@ -556,20 +566,36 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
         {
             return null;
         }
+        var retired = DataLayout.RetiredSegments(folder);
+        // normally under its final name; still pending if Complete's last rename failed
+        foreach (var current in new[] { folder, DataLayout.PendingSegments(folder) })
+        {
+            try
+            {
+                Directory.Move(current, retired);
+                Durable.SyncDirectory(DataLayout.SegmentsDirectory(bucketDirectory));
+                return retired;
+            }
+            catch (DirectoryNotFoundException)
+            {
+            }
+        }
+        _logger.LogWarning("Object file {Path} names segments {Folder} that do not exist", path, folder);
+        return null;
+    }
+
+    /// <summary>The replace did not happen: the object still uses its segments under their final name.</summary>
+    private void UnretireSegments(string retired)
+    {
         try
         {
-            using (new FileStream(DataLayout.RetiredMarker(folder), FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
-            {
-                // empty: its existence is the mark
-            }
-            Durable.SyncDirectory(folder);
+            Directory.Move(retired, retired[..^DataLayout.RetiredSuffix.Length]);
         }
-        catch (DirectoryNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _logger.LogWarning("Object file {Path} names segments {Folder} that do not exist", path, folder);
-            return null;
+            // readers find the retired name too, and start-up renames it back
+            _logger.LogWarning(e, "Could not rename {Path} back after a failed replace", retired);
         }
-        return folder;
     }
 
     /// <summary>The segments the object file at <paramref name="path"/> names; null if none (or no readable file).</summary>

@@ -12,7 +12,8 @@ namespace StorageOperator.Storage.FileSystem.Layout;
 /// buckets/b{name}/objects/…      key tree (see <see cref="KeyCodec"/>)
 /// buckets/b{name}/uploads/{id}/  upload.json + p00001… part files
 /// buckets/b{name}/segments/{id}/ a completed upload's folder, moved here whole: its part files are the data of the
-///                                object that names the upload in its metadata (retired: marks it replaced)
+///                                object that names the upload in its metadata; named {id}.pending while Complete
+///                                runs and {id}.retired while the object is being replaced or deleted
 /// </code>
 /// Keys only ever map below objects/, so no key can reach an internal file.
 /// </summary>
@@ -61,10 +62,18 @@ internal sealed class DataLayout
         IsUploadId(uploadId) ? Path.Combine(SegmentsDirectory(bucketDirectory), uploadId) : null;
 
     /// <summary>
-    /// Written (and fsynced) into a segment folder before the object using it is replaced or deleted: after a crash
-    /// it tells a folder whose object is gone (trash) from one whose Complete never published (back to uploads/).
+    /// The name of a segment folder while Complete checks and publishes (only a crash leaves it: start-up asks the
+    /// object whether it was published).
     /// </summary>
-    public static string RetiredMarker(string segmentDirectory) => Path.Combine(segmentDirectory, "retired");
+    public static string PendingSegments(string segmentDirectory) => segmentDirectory + PendingSuffix;
+
+    /// <summary>
+    /// The name of a segment folder while its object is replaced or deleted (only a crash leaves it: start-up asks the
+    /// object whether the replace was published).
+    /// </summary>
+    public static string RetiredSegments(string segmentDirectory) => segmentDirectory + RetiredSuffix;
+
+    public const string PendingSuffix = ".pending", RetiredSuffix = ".retired";
 
     public static string? TryConfigFile(string bucketDirectory, string name)
     {

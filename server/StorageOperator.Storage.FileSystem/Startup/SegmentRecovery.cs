@@ -6,13 +6,14 @@ using StorageOperator.Storage.FileSystem.Layout;
 namespace StorageOperator.Storage.FileSystem.Startup;
 
 /// <summary>
-/// Settles segment folders that no object uses after a crash. Complete renames uploads/{id} to segments/{id} before
-/// it publishes the object; replacing or deleting a segmented object marks its folder retired, publishes, then moves
-/// the folder to the trash. So a folder whose object (found through the key in its upload.json) does not name it
-/// is either a Complete that never published — it goes back to uploads/{id}, and the client's retry of Complete
-/// works — or, when marked retired, the leftover of a replaced object, which is deleted. A retired marker in a
-/// folder its object still names is a replace that never published: the marker goes.
-/// Costs one directory listing per bucket and two small reads per completed multipart object.
+/// Settles segment folders a crash left in a passing state. Complete renames uploads/{id} to segments/{id}.pending,
+/// publishes the object, then renames the folder to segments/{id}; replacing or deleting a segmented object renames
+/// its folder to segments/{id}.retired (fsynced), publishes, then moves the folder to the trash. So only folders with
+/// one of those two suffixes need a look, and the object at the key in their upload.json decides: a pending folder
+/// the object names was published (final name), one it does not name goes back to uploads/{id} so the client's
+/// retry of Complete works; a retired folder the object still names was never replaced (final name again), one it
+/// does not name is deleted. Folders under their final name are not read: start-up costs one directory listing per
+/// bucket plus two small reads per interrupted operation.
 /// </summary>
 internal static class SegmentRecovery
 {
@@ -27,38 +28,39 @@ internal static class SegmentRecovery
             }
             foreach (var folder in Directory.EnumerateDirectories(segments))
             {
-                var uploadId = Path.GetFileName(folder);
+                var name = Path.GetFileName(folder);
+                var pending = name.EndsWith(DataLayout.PendingSuffix, StringComparison.Ordinal);
+                if (!pending && !name.EndsWith(DataLayout.RetiredSuffix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                var uploadId = name[..name.IndexOf('.', StringComparison.Ordinal)];
                 if (!DataLayout.IsUploadId(uploadId))
                 {
                     continue;
                 }
                 try
                 {
-                    Settle(layout, logger, bucketDirectory, folder, uploadId);
+                    Settle(layout, logger, bucketDirectory, folder, uploadId, pending);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    logger.LogWarning(e, "Could not check segment folder {Path}", folder);
+                    logger.LogWarning(e, "Could not settle segment folder {Path}", folder);
                 }
             }
         }
     }
 
-    private static void Settle(DataLayout layout, ILogger logger, string bucketDirectory, string folder, string uploadId)
+    private static void Settle(DataLayout layout, ILogger logger, string bucketDirectory, string folder, string uploadId, bool pending)
     {
-        var marker = DataLayout.RetiredMarker(folder);
-        var retired = File.Exists(marker);
+        var segments = DataLayout.SegmentsDirectory(bucketDirectory);
         if (IsUsed(logger, bucketDirectory, folder, uploadId))
         {
-            if (retired)
-            {
-                File.Delete(marker);
-                Durable.SyncDirectory(folder);
-            }
+            Directory.Move(folder, Path.Combine(segments, uploadId));
+            Durable.SyncDirectory(segments);
             return;
         }
-        var segments = Path.GetDirectoryName(folder)!;
-        if (retired)
+        if (!pending)
         {
             var trash = layout.NewTempPath(".trash");
             Directory.Move(folder, trash);
@@ -75,7 +77,7 @@ internal static class SegmentRecovery
         logger.LogInformation("Returned upload {UploadId} to uploads/: a crash interrupted its completion", uploadId);
     }
 
-    /// <summary>Whether the object at the key of the folder's upload.json names this folder as its segments.</summary>
+    /// <summary>Whether the object at the key of the folder's upload.json names this upload as its segments.</summary>
     private static bool IsUsed(ILogger logger, string bucketDirectory, string folder, string uploadId)
     {
         try

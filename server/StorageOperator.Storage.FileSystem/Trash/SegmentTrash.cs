@@ -27,8 +27,8 @@ internal sealed class SegmentTrash(DataLayout layout, ILogger logger) : IDisposa
     public void Start() => _timer.Change(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
 
     /// <summary>
-    /// Moves a segment folder to the trash (one rename) and purges expired entries now and then. Not fsynced: if a
-    /// crash undoes the rename, the folder's retired marker sends it to the trash again at start-up.
+    /// Moves a retired segment folder to the trash (one rename) and purges expired entries now and then. Not fsynced:
+    /// if a crash undoes the rename, the folder's retired name sends it to the trash again at start-up.
     /// </summary>
     public void Add(string segmentDirectory)
     {

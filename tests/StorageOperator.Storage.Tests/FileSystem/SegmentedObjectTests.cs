@@ -243,8 +243,7 @@ public sealed class SegmentedObjectTests : IDisposable
         Assert.Equal(content, read);
         Assert.Equal("1", info.Metadata.Headers["x-amz-meta-new"]);
         Assert.Empty(info.Metadata.Parts);
-        Assert.True(Directory.Exists(Segments(uploadId)));
-        Assert.False(File.Exists(DataLayout.RetiredMarker(Segments(uploadId))));
+        Assert.Equal([uploadId], Directory.GetDirectories(Path.Combine(BucketDirectory, "segments")).Select(Path.GetFileName));
         Assert.Empty(_dir.TempEntries());
     }
 
@@ -253,12 +252,11 @@ public sealed class SegmentedObjectTests : IDisposable
     {
         var (uploadId, content, metadata) = await UploadAsync("c", [2000, 10], 80);
         // step (a) done, the process died before the object was published
-        Directory.CreateDirectory(Path.GetDirectoryName(Segments(uploadId))!);
-        Directory.Move(Uploads(uploadId), Segments(uploadId));
+        Directory.Move(Uploads(uploadId), DataLayout.PendingSegments(Segments(uploadId)));
         _backend.Dispose();
         _backend = new FileSystemBackend(_dir.Data);
 
-        Assert.False(Directory.Exists(Segments(uploadId)));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(BucketDirectory, "segments")));
         Assert.Equal(uploadId, Assert.Single(await _backend.ListMultipartUploadsAsync("b", null, None)).UploadId);
         await _backend.CompleteMultipartUploadAsync("b", "c", uploadId, [1, 2], metadata, None);
         Assert.Equal(content, (await TestData.GetAsync(_backend, "b", "c")).Content);
@@ -271,21 +269,28 @@ public sealed class SegmentedObjectTests : IDisposable
     }
 
     [Fact]
-    public async Task A_crash_around_a_replace_is_settled_by_the_retired_marker()
+    public async Task Folders_left_pending_or_retired_by_a_crash_are_settled_by_what_their_object_names()
     {
-        var (kept, keptContent) = await CompleteAsync("kept", [100, 200], 90);
+        var (published, publishedContent) = await CompleteAsync("published", [100, 200], 90);
+        var (kept, keptContent) = await CompleteAsync("kept", [150], 92);
         var (replaced, _) = await CompleteAsync("replaced", [300], 95);
-        // "kept": marked, then the process died before the replacing file was published
-        await File.WriteAllBytesAsync(DataLayout.RetiredMarker(Segments(kept)), []);
+        // "published": the object was published, the process died before the folder got its final name
+        Directory.Move(Segments(published), DataLayout.PendingSegments(Segments(published)));
+        Assert.Equal(publishedContent, (await TestData.GetAsync(_backend, "b", "published")).Content);
+        // "kept": retired, then the process died before the replacing file was published
+        Directory.Move(Segments(kept), DataLayout.RetiredSegments(Segments(kept)));
+        Assert.Equal(keptContent, (await TestData.GetAsync(_backend, "b", "kept")).Content);
         // "replaced": the new object was published, the process died before the folder went to the trash
         await TestData.PutAsync(_backend, "b", "replaced", "new");
-        Directory.Move(RetiredInTrash().Single(), Segments(replaced));
+        Directory.Move(RetiredInTrash().Single(), DataLayout.RetiredSegments(Segments(replaced)));
         _backend.Dispose();
         _backend = new FileSystemBackend(_dir.Data);
 
-        Assert.False(File.Exists(DataLayout.RetiredMarker(Segments(kept))));
+        Assert.Equal(new[] { kept, published }.Order(StringComparer.Ordinal), Directory.GetDirectories(Path.Combine(BucketDirectory, "segments"))
+            .Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(publishedContent, (await TestData.GetAsync(_backend, "b", "published")).Content);
         Assert.Equal(keptContent, (await TestData.GetAsync(_backend, "b", "kept")).Content);
-        Assert.False(Directory.Exists(Segments(replaced)));
+        Assert.Equal(TestData.Utf8("new"), (await TestData.GetAsync(_backend, "b", "replaced")).Content);
         Assert.Empty(await _backend.ListMultipartUploadsAsync("b", null, None));
         Assert.Empty(_dir.TempEntries());
     }
@@ -390,7 +395,7 @@ public sealed class SegmentedObjectTests : IDisposable
     public async Task Deleting_the_bucket_takes_orphaned_segments_with_it()
     {
         var (uploadId, _) = await CompleteAsync("x", [10], 130);
-        await File.WriteAllBytesAsync(DataLayout.RetiredMarker(Segments(uploadId)), []);
+        Directory.Move(Segments(uploadId), DataLayout.RetiredSegments(Segments(uploadId)));
         File.Delete(DataLayout.TryObjectFile(BucketDirectory, "x")!); // an orphan as a crash would leave it
         await _backend.DeleteBucketAsync("b", None);
         Assert.False(Directory.Exists(BucketDirectory));
