@@ -434,7 +434,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
                 }
                 catch when (retired is not null)
                 {
-                    UnretireSegments(retired);
+                    SettleRetired(retired, path);
                     throw;
                 }
             }
@@ -541,7 +541,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
                 }
                 catch when (retired is not null)
                 {
-                    UnretireSegments(retired);
+                    SettleRetired(retired, target);
                     throw;
                 }
             }
@@ -584,12 +584,21 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
         return null;
     }
 
-    /// <summary>The replace did not happen: the object still uses its segments under their final name.</summary>
-    private void UnretireSegments(string retired)
+    /// <summary>
+    /// After a replace or delete failed: if the object file still names the retired segments (nothing happened), they
+    /// get their final name back; if it does not (it failed after the rename, e.g. in the fsync), they go to the trash.
+    /// </summary>
+    private void SettleRetired(string retired, string objectPath)
     {
+        var folder = retired[..^DataLayout.RetiredSuffix.Length];
+        if (!string.Equals(TryReadSegments(objectPath)?.UploadId, Path.GetFileName(folder), StringComparison.Ordinal))
+        {
+            _trash.Add(retired);
+            return;
+        }
         try
         {
-            Directory.Move(retired, retired[..^DataLayout.RetiredSuffix.Length]);
+            Directory.Move(retired, folder);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
