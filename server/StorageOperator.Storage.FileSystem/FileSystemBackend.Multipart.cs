@@ -8,10 +8,12 @@ namespace StorageOperator.Storage.FileSystem;
 
 /// <summary>
 /// Multipart uploads: buckets/b{name}/uploads/{id}/ holds upload.json and one file per part
-/// (same format as objects). Complete copies the parts into a temp object (shared blocks on reflink filesystems,
-/// direct I/O both ways elsewhere, see <see cref="JoinPartsAsync"/>), publishes it like
-/// a PUT, then removes the upload; a crash between those two steps leaves the upload in place, and
-/// completing it again republishes the same object.
+/// (same format as objects). Complete copies no data: (a) it renames the upload's folder to segments/{id}.pending, so
+/// no UploadPart can change a part any more, (b) checks the parts against the caller's listing (on failure the folder
+/// goes back to uploads/), (c) publishes an object file without data bytes that names the upload and each part's
+/// length — the part files, in place, are the object's data — and (d) renames the folder to segments/{id}. Work per
+/// Complete is per part, not per byte. A crash before (c) leaves a pending folder no object names; start-up returns
+/// it to uploads/ (<see cref="Startup.SegmentRecovery"/>), so completing again works.
 /// </summary>
 public sealed partial class FileSystemBackend
 {
@@ -83,14 +85,22 @@ public sealed partial class FileSystemBackend
             }
             using (_bucketLocks.Read(bucket))
             {
-                try
+                for (var attempt = 0; ; attempt++)
                 {
-                    Durable.Publish(temp, DataLayout.PartFile(uploadDirectory, partNumber));
-                }
-                catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException
-                                            && !Directory.Exists(uploadDirectory))
-                {
-                    throw NoSuchUpload(uploadId);
+                    try
+                    {
+                        Durable.Publish(temp, DataLayout.PartFile(uploadDirectory, partNumber));
+                        break;
+                    }
+                    catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException && File.Exists(temp))
+                    {
+                        // Complete has taken the folder (or it was aborted); a failed Complete puts it back a moment
+                        // later, and then the part still belongs in it
+                        if (!Directory.Exists(uploadDirectory) || attempt == 3)
+                        {
+                            throw NoSuchUpload(uploadId);
+                        }
+                    }
                 }
             }
             return info;
@@ -131,107 +141,130 @@ public sealed partial class FileSystemBackend
         var directory = RequireBucket(bucket);
         var target = DataLayout.TryObjectFile(directory, key) ?? throw InvalidKey(key);
         var (uploadDirectory, _) = ReadUpload(directory, key, uploadId);
+        var segmentDirectory = DataLayout.TrySegmentDirectory(directory, uploadId)!;
+        var pending = DataLayout.PendingSegments(segmentDirectory);
+        // (a) From here on no UploadPart can replace a part: its rename into uploads/{id} finds no folder.
+        MoveUploadFolder(bucket, directory, uploadDirectory, pending, uploadId);
         var temp = _layout.NewTempPath(".object");
-        long size;
-        var stored = MetadataMapper.ToStored(metadata, DateTimeOffset.UtcNow);
+        StoredObject stored;
         try
         {
-            (var file, size) = await JoinPartsAsync(temp, uploadDirectory, uploadId, partNumbers, metadata, ct).ConfigureAwait(false);
-            await using (file)
-            {
-                await StoredFile.AppendMetadataAsync(file, size, MetadataMapper.Serialize(stored), StoredFile.ObjectMagic, ct)
-                    .ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
-            }
+            // An UploadPart that renamed its file in just before may have lost the race to fsync the folder (it
+            // answers NoSuchUpload): make the entries about to be validated durable before the object names them.
+            Durable.SyncDirectory(pending);
+            // (b) the parts as they are now, checked against the listing the caller built the metadata from
+            var segments = ReadSegments(pending, partNumbers, metadata);
+            stored = MetadataMapper.ToStored(metadata, DateTimeOffset.UtcNow, new StoredSegments { UploadId = uploadId, Parts = segments });
+            // (c) an object file with no data that names the segments, published like a PUT
+            await WriteMetadataOnlyAsync(temp, stored, ct).ConfigureAwait(false);
             using (await _keyLocks.AcquireAsync(KeyLockName(bucket, key), ct).ConfigureAwait(false))
             {
-                PublishObject(bucket, directory, temp, target,
-                    () => Directory.Exists(uploadDirectory) ? null : NoSuchUpload(uploadId));
+                PublishObject(bucket, directory, temp, target, precondition: null, segments: uploadId);
+                // (d) the final name, before the key lock lets a replace retire the folder. Not fsynced: after a crash
+                // a pending folder that its object names is renamed at start-up.
+                RenameSegments(pending, segmentDirectory);
             }
         }
         catch
         {
             Durable.TryDeleteFile(temp);
+            // not published (a failed fsync after the rename did publish): the upload goes back where it was, so the
+            // client can fix its part list or retry
+            if (!string.Equals(TryReadSegments(target)?.UploadId, uploadId, StringComparison.Ordinal))
+            {
+                MoveUploadFolder(bucket, directory, pending, uploadDirectory, uploadId, restoring: true);
+            }
             throw;
         }
-        RemoveUpload(uploadDirectory);
-        return new ObjectInfo(bucket, key, size, stored.LastModified, metadata);
+        DropUnusedParts(segmentDirectory, partNumbers);
+        return new ObjectInfo(bucket, key, stored.SizeWith(0), stored.LastModified, metadata);
     }
 
     /// <summary>
-    /// Writes the parts' data one after another into the new file <paramref name="temp"/>; returns the file positioned
-    /// after the data. On reflink filesystems inside the kernel (blocks shared, nothing written); elsewhere with direct
-    /// I/O both ways when the backend uses it (ext4 would otherwise pull every byte through fresh page cache twice),
-    /// else with <c>copy_file_range</c>.
+    /// Renames an upload's folder between uploads/ and segments/ and fsyncs both parents. Under the bucket read lock,
+    /// so the bucket cannot be deleted in between; a rename is atomic with respect to UploadPart's publish.
     /// </summary>
-    private async Task<(FileStream File, long Size)> JoinPartsAsync(string temp, string uploadDirectory, string uploadId,
-        IReadOnlyList<int> partNumbers, ObjectMetadata metadata, CancellationToken ct)
+    private void MoveUploadFolder(string bucket, string bucketDirectory, string from, string to, string uploadId, bool restoring = false)
     {
-        if (_directIo && !_reflinks && DirectWrite.TryCreate(temp) is { } handle)
+        using (_bucketLocks.Read(bucket))
         {
             try
             {
-                await using var parts = new PartSequenceStream(partNumbers.Count, index =>
+                if (!File.Exists(DataLayout.BucketFile(bucketDirectory)))
                 {
-                    var (part, length) = OpenPartToJoin(uploadDirectory, uploadId, partNumbers, metadata, index);
-                    var direct = length > AlignedBuffer.Size ? DirectRead.TryReopen(part) : null;
-                    return new FileRangeStream(part, length, direct);
-                });
-                var size = await DirectWrite.CopyAsync(parts, handle, ct, DirectIoRefused).ConfigureAwait(false);
-                return (new FileStream(handle, FileAccess.Write, bufferSize: 0) { Position = size }, size);
-            }
-            catch
-            {
-                handle.Dispose();
-                throw;
-            }
-        }
-
-        var file = CreateTempFile(temp);
-        try
-        {
-            long size = 0;
-            var writeback = new Writeback(file.SafeFileHandle);
-            for (var index = 0; index < partNumbers.Count; index++)
-            {
-                var (part, length) = OpenPartToJoin(uploadDirectory, uploadId, partNumbers, metadata, index);
-                using (part)
-                {
-                    await StreamCopy.CopyRangeAsync(part, length, file, writeback, ct).ConfigureAwait(false);
+                    throw NoSuchBucket(bucket);
                 }
-
-                size += length;
+                // buckets created before segments existed get the folder on their first Complete
+                Durable.EnsureDirectory(bucketDirectory, Path.GetDirectoryName(to)!);
+                try
+                {
+                    Directory.Move(from, to);
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    throw NoSuchUpload(uploadId); // completed or aborted meanwhile
+                }
+                Durable.SyncDirectory(Path.GetDirectoryName(to)!);
+                Durable.SyncDirectory(Path.GetDirectoryName(from)!);
             }
-
-            return (file, size);
-        }
-        catch
-        {
-            await file.DisposeAsync().ConfigureAwait(false);
-            throw;
+            catch (Exception e) when (restoring)
+            {
+                // start-up puts an unused segment folder back in uploads/
+                _logger.LogWarning(e, "Could not return upload {UploadId} to uploads/ after a failed completion", uploadId);
+            }
         }
     }
 
-    /// <summary>Opens the <paramref name="index"/>-th part to join, checked against the caller's listing; returns its data length.</summary>
-    private static (Microsoft.Win32.SafeHandles.SafeFileHandle Handle, long Length) OpenPartToJoin(string uploadDirectory, string uploadId,
-        IReadOnlyList<int> partNumbers, ObjectMetadata metadata, int index)
+    private void RenameSegments(string pending, string segmentDirectory)
     {
-        var number = partNumbers[index];
-        var path = number is >= 1 and <= DataLayout.MaxPartNumber ? DataLayout.PartFile(uploadDirectory, number) : null;
-        var handle = (path is null ? null : TryOpenRead(path))
-            ?? throw (Directory.Exists(uploadDirectory)
-                ? new StorageException(StorageErrorKind.InvalidPart, $"Part {number} was not uploaded.")
-                : NoSuchUpload(uploadId));
         try
         {
+            Directory.Move(pending, segmentDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // readers find the pending name too, and start-up renames it
+            _logger.LogWarning(e, "Could not give segment folder {Path} its final name", pending);
+        }
+    }
+
+    /// <summary>
+    /// Opens each part to complete and checks it against the caller's listing; returns the segments in order.
+    /// A part file is opened by one handle at a time.
+    /// </summary>
+    private static List<StoredSegment> ReadSegments(string segmentDirectory, IReadOnlyList<int> partNumbers, ObjectMetadata metadata)
+    {
+        var segments = new List<StoredSegment>(partNumbers.Count);
+        for (var index = 0; index < partNumbers.Count; index++)
+        {
+            var number = partNumbers[index];
+            var path = number is >= 1 and <= DataLayout.MaxPartNumber ? DataLayout.PartFile(segmentDirectory, number) : null;
+            using var handle = (path is null ? null : TryOpenRead(path))
+                ?? throw new StorageException(StorageErrorKind.InvalidPart, $"Part {number} was not uploaded.");
             var (length, json) = StoredFile.Read(handle, StoredFile.PartMagic);
             RequireUnchangedPart(metadata, index, number, length, json);
-            return (handle, length);
+            segments.Add(new StoredSegment(number, length));
         }
-        catch
+        return segments;
+    }
+
+    /// <summary>Deletes the parts uploaded but left out of the object (best effort: they only cost space until the object goes).</summary>
+    private static void DropUnusedParts(string segmentDirectory, IReadOnlyList<int> partNumbers)
+    {
+        var used = partNumbers.ToHashSet();
+        try
         {
-            handle.Dispose();
-            throw;
+            foreach (var path in Directory.EnumerateFiles(segmentDirectory))
+            {
+                if (DataLayout.TryPartNumber(Path.GetFileName(path)) is { } number && !used.Contains(number))
+                {
+                    Durable.TryDeleteFile(path);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the object was replaced and its folder moved to the trash meanwhile
         }
     }
 

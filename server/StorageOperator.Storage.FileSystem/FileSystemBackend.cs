@@ -7,6 +7,7 @@ using StorageOperator.Storage.FileSystem.IO;
 using StorageOperator.Storage.FileSystem.Layout;
 using StorageOperator.Storage.FileSystem.Listing;
 using StorageOperator.Storage.FileSystem.Startup;
+using StorageOperator.Storage.FileSystem.Trash;
 
 namespace StorageOperator.Storage.FileSystem;
 
@@ -17,6 +18,9 @@ namespace StorageOperator.Storage.FileSystem;
 /// the directory fsynced, so an acknowledged write survives a crash and a reader sees either the
 /// old or the new object, data and metadata together. One process owns a data directory at a time
 /// (a lock file), start-up removes leftovers of interrupted writes; dispose to release the lock.
+/// A completed multipart object's file holds only metadata; its data are the upload's part files, kept in place
+/// (see FileSystemBackend.Multipart.cs). Replacing or deleting such an object moves that folder to a trash where
+/// it stays readable for a grace period (<see cref="SegmentTrash"/>).
 /// </summary>
 public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
 {
@@ -26,7 +30,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
     private readonly KeyLockTable _keyLocks = new();
     private readonly BucketLockTable _bucketLocks = new();
     private volatile bool _directIo;
-    private readonly bool _reflinks;
+    private readonly SegmentTrash _trash;
 
     /// <param name="directIo">write large objects and parts with O_DIRECT (<see cref="DirectWrite"/>) where the
     /// filesystem allows it; off (<c>STORAGE_ODIRECT=off</c>) writes everything through the page cache.</param>
@@ -34,8 +38,8 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
     {
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _directIo = directIo && DirectWrite.Supported;
-        _reflinks = Reflinks.Likely(dataDirectory);
         _layout = new DataLayout(dataDirectory);
+        _trash = new SegmentTrash(_layout, _logger);
         Directory.CreateDirectory(_layout.Root);
         _directoryLock = DataDirectoryLock.Acquire(_layout.LockFile);
         try
@@ -44,17 +48,33 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
             Directory.CreateDirectory(_layout.Buckets);
             Durable.SyncDirectory(_layout.Root);
             StartupCleaner.Clean(_layout, _logger);
+            SegmentRecovery.Recover(_layout, _logger);
         }
         catch
         {
             _directoryLock.Dispose();
             throw;
         }
+        _trash.Start();
     }
 
     public string DataDirectory => _layout.Root;
 
-    public void Dispose() => _directoryLock.Dispose();
+    /// <summary>How long the segments of a replaced or deleted multipart object stay readable for GETs already streaming it.</summary>
+    internal TimeSpan TrashGracePeriod
+    {
+        get => _trash.GracePeriod;
+        set => _trash.GracePeriod = value;
+    }
+
+    /// <summary>Deletes expired trash now (otherwise on a timer and after deletes); returns how many entries.</summary>
+    internal int PurgeTrash() => _trash.Purge();
+
+    public void Dispose()
+    {
+        _trash.Dispose();
+        _directoryLock.Dispose();
+    }
 
     // ---- buckets ----
 
@@ -86,6 +106,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
         {
             Directory.CreateDirectory(DataLayout.ObjectsDirectory(staging));
             Directory.CreateDirectory(DataLayout.UploadsDirectory(staging));
+            Directory.CreateDirectory(DataLayout.SegmentsDirectory(staging));
             Directory.CreateDirectory(DataLayout.ConfigDirectory(staging));
             Durable.WriteNewFile(DataLayout.BucketFile(staging),
                 MetadataMapper.Serialize(new StoredBucket { Created = DateTimeOffset.UtcNow }));
@@ -256,16 +277,78 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
     public Task<ObjectReader> OpenObjectAsync(string bucket, string key, CancellationToken ct)
     {
         var directory = RequireBucket(bucket);
-        if (DataLayout.TryObjectFile(directory, key) is not { } path || TryOpenRead(path) is not { } handle)
+        var path = DataLayout.TryObjectFile(directory, key) ?? throw NoSuchKey(key);
+        for (var attempt = 1; ; attempt++)
         {
-            throw NoSuchKey(key);
+            var handle = TryOpenRead(path) ?? throw NoSuchKey(key);
+            try
+            {
+                var (info, dataLength, stored) = ReadObjectInfo(handle, bucket, key);
+                if (stored.Segments is { } segments)
+                {
+                    handle.Dispose();
+                    if (OpenSegments(directory, key, segments, lastAttempt: attempt == 3) is not { } stream)
+                    {
+                        continue; // replaced between reading its file and opening its segments: read the new version
+                    }
+                    return Task.FromResult(new ObjectReader(info, stream));
+                }
+                // large objects are read like they were written: past the page cache
+                var direct = _directIo && dataLength > AlignedBuffer.Size ? DirectRead.TryReopen(handle) : null;
+                return Task.FromResult(new ObjectReader(info, new FileRangeStream(handle, dataLength, direct)));
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A stream over a multipart object's segments; null when the folder is gone and this is not the last attempt.
+    /// The folder is opened now, so the version just read stays readable if it is replaced meanwhile; the segment
+    /// files are opened as the reader reaches them.
+    /// </summary>
+    private SegmentedRangeStream? OpenSegments(string bucketDirectory, string key, StoredSegments segments, bool lastAttempt)
+    {
+        var path = DataLayout.TrySegmentDirectory(bucketDirectory, segments.UploadId)
+            ?? throw new InvalidDataException($"Object {Truncate(key)} names invalid segments {segments.UploadId}.");
+        // Complete renames the folder to its final name just after publishing, a replace renames it just before
+        if ((SegmentFolder.TryOpen(path) ?? SegmentFolder.TryOpen(DataLayout.PendingSegments(path))
+                ?? SegmentFolder.TryOpen(DataLayout.RetiredSegments(path))) is not { } folder)
+        {
+            return lastAttempt ? throw new IOException($"The segments of object {Truncate(key)} are missing ({path}).") : null;
         }
         try
         {
-            var (info, dataLength) = ReadObjectInfo(handle, bucket, key);
-            // large objects are read like they were written: past the page cache
-            var direct = _directIo && dataLength > AlignedBuffer.Size ? DirectRead.TryReopen(handle) : null;
-            return Task.FromResult(new ObjectReader(info, new FileRangeStream(handle, dataLength, direct)));
+            return new SegmentedRangeStream([.. segments.Parts.Select(p => p.Length)], index => OpenSegment(folder, segments.Parts[index]), folder);
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
+    }
+
+    private FileRangeStream OpenSegment(SegmentFolder folder, StoredSegment segment)
+    {
+        var handle = segment.Number is >= 1 and <= DataLayout.MaxPartNumber
+            ? folder.TryOpenFile(DataLayout.PartFileName(segment.Number))
+            : null;
+        if (handle is null)
+        {
+            throw new IOException($"Segment {segment.Number} is missing from {folder}.");
+        }
+        try
+        {
+            var (length, _) = StoredFile.Read(handle, StoredFile.PartMagic);
+            if (length != segment.Length)
+            {
+                throw new InvalidDataException($"Segment {segment.Number} in {folder} holds {length} bytes, not {segment.Length}.");
+            }
+            var direct = _directIo && length > AlignedBuffer.Size ? DirectRead.TryReopen(handle) : null;
+            return new FileRangeStream(handle, length, direct);
         }
         catch
         {
@@ -285,29 +368,37 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
             try
             {
                 long dataLength;
+                StoredObject old;
                 using (var handle = TryOpenRead(path) ?? throw NoSuchKey(key))
                 {
                     (dataLength, var json) = StoredFile.Read(handle, StoredFile.ObjectMagic);
-                    if (!string.Equals(MetadataMapper.DeserializeObject(json).ETag, expectedETag, StringComparison.Ordinal))
+                    old = MetadataMapper.DeserializeObject(json);
+                    if (!string.Equals(old.ETag, expectedETag, StringComparison.Ordinal))
                     {
                         throw new StorageException(StorageErrorKind.PreconditionFailed,
                             $"Object {key} changed: its ETag is no longer {expectedETag}.");
                     }
                 }
-                // The key lock keeps the file at `path` the version just checked. File.Copy lets the
-                // kernel copy (or reflink), then the old metadata is cut off and the new appended.
-                File.Copy(path, temp);
-                var stored = MetadataMapper.ToStored(metadata, DateTimeOffset.UtcNow);
-                await using (var file = new FileStream(temp, FileMode.Open, FileAccess.Write, FileShare.None, bufferSize: 0))
+                // a multipart object keeps its segments: the new file names them as the old one did
+                var stored = MetadataMapper.ToStored(metadata, DateTimeOffset.UtcNow, old.Segments);
+                if (old.Segments is not null)
                 {
+                    await WriteMetadataOnlyAsync(temp, stored, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    // The key lock keeps the file at `path` the version just checked. File.Copy lets the
+                    // kernel copy (or reflink), then the old metadata is cut off and the new appended.
+                    File.Copy(path, temp);
+                    await using var file = new FileStream(temp, FileMode.Open, FileAccess.Write, FileShare.None, bufferSize: 0);
                     file.SetLength(dataLength);
                     file.Seek(dataLength, SeekOrigin.Begin);
                     await StoredFile.AppendMetadataAsync(file, dataLength, MetadataMapper.Serialize(stored),
                         StoredFile.ObjectMagic, ct).ConfigureAwait(false);
                     file.Flush(flushToDisk: true);
                 }
-                PublishObject(bucket, directory, temp, path, precondition: null);
-                return new ObjectInfo(bucket, key, dataLength, stored.LastModified, metadata);
+                PublishObject(bucket, directory, temp, path, precondition: null, segments: old.Segments?.UploadId);
+                return new ObjectInfo(bucket, key, stored.SizeWith(dataLength), stored.LastModified, metadata);
             }
             catch
             {
@@ -328,18 +419,32 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
         using (_bucketLocks.Read(bucket))
         {
             var parent = Path.GetDirectoryName(path)!;
+            string? retired;
             try
             {
                 if (!File.Exists(path))
                 {
                     return;
                 }
-                File.Delete(path);
-                Durable.SyncDirectory(parent);
+                retired = RetireSegments(directory, path, keep: null);
+                try
+                {
+                    File.Delete(path);
+                    Durable.SyncDirectory(parent);
+                }
+                catch when (retired is not null)
+                {
+                    SettleRetired(retired, path);
+                    throw;
+                }
             }
             catch (DirectoryNotFoundException)
             {
                 return;
+            }
+            if (retired is not null)
+            {
+                _trash.Add(retired);
             }
             Durable.PruneEmptyDirectories(DataLayout.ObjectsDirectory(directory), parent);
         }
@@ -392,19 +497,22 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
         }
     }
 
-    private static (ObjectInfo Info, long DataLength) ReadObjectInfo(SafeFileHandle handle, string bucket, string key)
+    private static (ObjectInfo Info, long DataLength, StoredObject Stored) ReadObjectInfo(SafeFileHandle handle, string bucket, string key)
     {
         var (dataLength, json) = StoredFile.Read(handle, StoredFile.ObjectMagic);
         var stored = MetadataMapper.DeserializeObject(json);
-        return (new ObjectInfo(bucket, key, dataLength, stored.LastModified, MetadataMapper.ToMetadata(stored)), dataLength);
+        return (new ObjectInfo(bucket, key, stored.SizeWith(dataLength), stored.LastModified, MetadataMapper.ToMetadata(stored)),
+            dataLength, stored);
     }
 
     /// <summary>
     /// Renames a fully written, fsynced temp file over the key's file. Caller holds the key lock.
     /// A concurrent delete of a neighbour may prune a directory between creating and renaming: retry.
+    /// If the replaced object had segments other than <paramref name="segments"/> (the new file's), they go to the
+    /// trash once the new file is in place.
     /// </summary>
     private void PublishObject(string bucket, string bucketDirectory, string temp, string target,
-        Func<Exception?>? precondition)
+        Func<Exception?>? precondition, string? segments = null)
     {
         using (_bucketLocks.Read(bucket))
         {
@@ -416,6 +524,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
             {
                 throw failure;
             }
+            var retired = RetireSegments(bucketDirectory, target, keep: segments);
             var objectsRoot = DataLayout.ObjectsDirectory(bucketDirectory);
             for (var attempt = 0; ; attempt++)
             {
@@ -423,15 +532,109 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
                 {
                     Durable.EnsureDirectory(objectsRoot, Path.GetDirectoryName(target)!);
                     Durable.Publish(temp, target);
-                    return;
+                    break;
                 }
                 catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException
                                             && attempt < 16 && File.Exists(temp))
                 {
                     _logger.LogDebug("Retrying publish of {Target}: a directory vanished", target);
                 }
+                catch when (retired is not null)
+                {
+                    SettleRetired(retired, target);
+                    throw;
+                }
+            }
+            if (retired is not null)
+            {
+                _trash.Add(retired);
             }
         }
+    }
+
+    /// <summary>
+    /// Reads which segments the object file at <paramref name="path"/> uses; unless they are <paramref name="keep"/>,
+    /// renames their folder to its retired name, durably, before the caller replaces or deletes the file (after a
+    /// crash that name sends start-up to check the object, see <see cref="SegmentRecovery"/>), and returns the new
+    /// path. Caller holds the key lock. Null for objects without segments.
+    /// </summary>
+    private string? RetireSegments(string bucketDirectory, string path, string? keep)
+    {
+        var segments = TryReadSegments(path);
+        if (segments is null || string.Equals(segments.UploadId, keep, StringComparison.Ordinal)
+            || DataLayout.TrySegmentDirectory(bucketDirectory, segments.UploadId) is not { } folder)
+        {
+            return null;
+        }
+        var retired = DataLayout.RetiredSegments(folder);
+        // normally under its final name; still pending if Complete's last rename failed
+        foreach (var current in new[] { folder, DataLayout.PendingSegments(folder) })
+        {
+            try
+            {
+                Directory.Move(current, retired);
+                Durable.SyncDirectory(DataLayout.SegmentsDirectory(bucketDirectory));
+                return retired;
+            }
+            catch (DirectoryNotFoundException)
+            {
+            }
+        }
+        _logger.LogWarning("Object file {Path} names segments {Folder} that do not exist", path, folder);
+        return null;
+    }
+
+    /// <summary>
+    /// After a replace or delete failed: if the object file still names the retired segments (nothing happened), they
+    /// get their final name back; if it does not (it failed after the rename, e.g. in the fsync), they go to the trash.
+    /// </summary>
+    private void SettleRetired(string retired, string objectPath)
+    {
+        var folder = retired[..^DataLayout.RetiredSuffix.Length];
+        if (!string.Equals(TryReadSegments(objectPath)?.UploadId, Path.GetFileName(folder), StringComparison.Ordinal))
+        {
+            _trash.Add(retired);
+            return;
+        }
+        try
+        {
+            Directory.Move(retired, folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // readers find the retired name too, and start-up renames it back
+            _logger.LogWarning(e, "Could not rename {Path} back after a failed replace", retired);
+        }
+    }
+
+    /// <summary>The segments the object file at <paramref name="path"/> names; null if none (or no readable file).</summary>
+    private StoredSegments? TryReadSegments(string path)
+    {
+        if (TryOpenRead(path) is not { } handle)
+        {
+            return null;
+        }
+        using (handle)
+        {
+            try
+            {
+                var (dataLength, json) = StoredFile.Read(handle, StoredFile.ObjectMagic);
+                return dataLength == 0 ? MetadataMapper.DeserializeObject(json).Segments : null;
+            }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+            {
+                _logger.LogWarning(e, "Object file {Path} is unreadable", path);
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Writes and fsyncs an object file with no data bytes: a multipart object's data are its segments.</summary>
+    private static async Task WriteMetadataOnlyAsync(string temp, StoredObject stored, CancellationToken ct)
+    {
+        await using var file = CreateTempFile(temp);
+        await StoredFile.AppendMetadataAsync(file, 0, MetadataMapper.Serialize(stored), StoredFile.ObjectMagic, ct).ConfigureAwait(false);
+        file.Flush(flushToDisk: true);
     }
 
     /// <summary>

@@ -5,12 +5,13 @@ namespace StorageOperator.Storage.FileSystem.Format;
 /// <summary>Converts between the public metadata records and their stored JSON form.</summary>
 internal static class MetadataMapper
 {
-    public static StoredObject ToStored(ObjectMetadata metadata, DateTimeOffset lastModified) => new()
+    public static StoredObject ToStored(ObjectMetadata metadata, DateTimeOffset lastModified, StoredSegments? segments = null) => new()
     {
         ETag = metadata.ETag,
         LastModified = lastModified,
         Headers = new Dictionary<string, string>(metadata.Headers, StringComparer.Ordinal),
         Parts = [.. metadata.Parts.Select(p => new StoredObjectPart(p.Number, p.Size, p.ActualSize, p.ETag))],
+        Segments = segments,
     };
 
     public static ObjectMetadata ToMetadata(StoredObject stored) => new()

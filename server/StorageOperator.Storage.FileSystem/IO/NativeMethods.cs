@@ -4,7 +4,7 @@ namespace StorageOperator.Storage.FileSystem.IO;
 
 /// <summary>
 /// libc calls .NET does not expose: fsync of a directory (.NET cannot open one as a file), early writeback
-/// (sync_file_range), kernel-side copies (copy_file_range) and O_DIRECT files (open with flags and a mode, fcntl).
+/// (sync_file_range), files opened relative to an open folder (openat) and O_DIRECT files (open with flags and a mode, fcntl).
 /// Linux x64/arm64 only; callers check the OS.
 /// </summary>
 internal static partial class NativeMethods
@@ -29,15 +29,14 @@ internal static partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags);
 
+    [LibraryImport("libc", EntryPoint = "openat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int OpenAt(int directoryFd, string path, int flags);
+
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int OpenWithMode(string path, int flags, uint mode);
 
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int command, int argument);
-
-    // struct statfs: f_type is the first field, a long on every 64-bit Linux ABI; the whole struct is 120 bytes.
-    [LibraryImport("libc", EntryPoint = "statfs", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    public static partial int StatFs(string path, Span<byte> buffer);
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static partial int FSync(int fd);
@@ -48,7 +47,4 @@ internal static partial class NativeMethods
     // off64_t is 64-bit on every 64-bit Linux ABI.
     [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
     public static partial int SyncFileRange(int fd, long offset, long count, uint flags);
-
-    [LibraryImport("libc", EntryPoint = "copy_file_range", SetLastError = true)]
-    public static partial nint CopyFileRange(int fdIn, ref long offsetIn, int fdOut, ref long offsetOut, nuint length, uint flags);
 }

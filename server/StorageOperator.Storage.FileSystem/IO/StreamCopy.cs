@@ -1,5 +1,4 @@
 using System.Buffers;
-using Microsoft.Win32.SafeHandles;
 
 namespace StorageOperator.Storage.FileSystem.IO;
 
@@ -31,42 +30,6 @@ internal static class StreamCopy
                 {
                     return total;
                 }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>
-    /// Appends bytes [0, length) of an open file at <paramref name="target"/>'s position: inside the kernel where it
-    /// can (<see cref="KernelCopy"/>), through a buffer for the rest.
-    /// </summary>
-    public static async Task CopyRangeAsync(SafeFileHandle source, long length, FileStream target, Writeback? writeback,
-        CancellationToken ct)
-    {
-        var start = target.Position;
-        var offset = KernelCopy.TryCopy(source, length, target.SafeFileHandle, start, writeback, ct);
-        target.Position = start + offset;
-        if (offset == length)
-        {
-            return;
-        }
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            while (offset < length)
-            {
-                var want = (int)Math.Min(buffer.Length, length - offset);
-                var n = await RandomAccess.ReadAsync(source, buffer.AsMemory(0, want), offset, ct).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    throw new InvalidDataException("File shorter than its recorded length.");
-                }
-                await target.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-                offset += n;
-                writeback?.Written(start + offset);
             }
         }
         finally

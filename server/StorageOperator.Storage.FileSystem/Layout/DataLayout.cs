@@ -11,6 +11,9 @@ namespace StorageOperator.Storage.FileSystem.Layout;
 /// buckets/b{name}/config/c{doc}  bucket configuration documents
 /// buckets/b{name}/objects/…      key tree (see <see cref="KeyCodec"/>)
 /// buckets/b{name}/uploads/{id}/  upload.json + p00001… part files
+/// buckets/b{name}/segments/{id}/ a completed upload's folder, moved here whole: its part files are the data of the
+///                                object that names the upload in its metadata; named {id}.pending while Complete
+///                                runs and {id}.retired while the object is being replaced or deleted
 /// </code>
 /// Keys only ever map below objects/, so no key can reach an internal file.
 /// </summary>
@@ -52,6 +55,25 @@ internal sealed class DataLayout
     public static string ObjectsDirectory(string bucketDirectory) => Path.Combine(bucketDirectory, "objects");
     public static string UploadsDirectory(string bucketDirectory) => Path.Combine(bucketDirectory, "uploads");
     public static string ConfigDirectory(string bucketDirectory) => Path.Combine(bucketDirectory, "config");
+    public static string SegmentsDirectory(string bucketDirectory) => Path.Combine(bucketDirectory, "segments");
+
+    /// <summary>The segment folder of a completed upload, or null for an id that cannot be one (e.g. read from a damaged file).</summary>
+    public static string? TrySegmentDirectory(string bucketDirectory, string uploadId) =>
+        IsUploadId(uploadId) ? Path.Combine(SegmentsDirectory(bucketDirectory), uploadId) : null;
+
+    /// <summary>
+    /// The name of a segment folder while Complete checks and publishes (only a crash leaves it: start-up asks the
+    /// object whether it was published).
+    /// </summary>
+    public static string PendingSegments(string segmentDirectory) => segmentDirectory + PendingSuffix;
+
+    /// <summary>
+    /// The name of a segment folder while its object is replaced or deleted (only a crash leaves it: start-up asks the
+    /// object whether the replace was published).
+    /// </summary>
+    public static string RetiredSegments(string segmentDirectory) => segmentDirectory + RetiredSuffix;
+
+    public const string PendingSuffix = ".pending", RetiredSuffix = ".retired";
 
     public static string? TryConfigFile(string bucketDirectory, string name)
     {
@@ -80,8 +102,10 @@ internal sealed class DataLayout
 
     public static string UploadFile(string uploadDirectory) => Path.Combine(uploadDirectory, "upload.json");
 
-    public static string PartFile(string uploadDirectory, int partNumber) =>
-        Path.Combine(uploadDirectory, "p" + partNumber.ToString("D5", System.Globalization.CultureInfo.InvariantCulture));
+    public static string PartFile(string uploadDirectory, int partNumber) => Path.Combine(uploadDirectory, PartFileName(partNumber));
+
+    public static string PartFileName(int partNumber) =>
+        "p" + partNumber.ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
 
     public static int? TryPartNumber(string fileName) =>
         fileName.Length == 6 && fileName[0] == 'p' && int.TryParse(fileName.AsSpan(1), System.Globalization.NumberStyles.None,

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using StorageOperator.Storage.FileSystem;
+using StorageOperator.Storage.FileSystem.Format;
+using StorageOperator.Storage.FileSystem.Layout;
 using StorageOperator.Storage.Tests.Support;
 using Xunit.Abstractions;
 
@@ -46,6 +48,21 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
         {
             await backend.ListPartsAsync(CrashWriter.Bucket, upload.Key, upload.UploadId, CancellationToken.None);
         }
+        // segment folders: exactly those the objects name, none left pending or retired, none leaked
+        var bucketDirectory = Path.Combine(_dir.Data, "buckets", "b" + CrashWriter.Bucket);
+        var named = new List<string>();
+        foreach (var info in listed.Objects)
+        {
+            using var handle = File.OpenHandle(DataLayout.TryObjectFile(bucketDirectory, info.Key)!);
+            var (_, json) = StoredFile.Read(handle, StoredFile.ObjectMagic);
+            if (MetadataMapper.DeserializeObject(json).Segments is { } segments)
+            {
+                named.Add(segments.UploadId);
+            }
+        }
+        var folders = Directory.GetDirectories(DataLayout.SegmentsDirectory(bucketDirectory)).Select(Path.GetFileName);
+        Assert.Equal(named.Order(StringComparer.Ordinal), folders.Order(StringComparer.Ordinal));
+        output.WriteLine($"{named.Count} of {listed.Objects.Count} objects are segmented");
     }
 
     private async Task<List<(string Key, long Generation)>> RunAndKillAsync(int acksBeforeKill)

@@ -70,7 +70,7 @@ public sealed class HostileKeyTests : IDisposable
         }
         Assert.Equal(["data"], Directory.GetFileSystemEntries(_dir.Sandbox).Select(Path.GetFileName));
         Assert.Equal([".lock", "buckets", "tmp"], Directory.GetFileSystemEntries(_dir.Data).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Equal(["bucket.json", "config", "objects", "uploads"],
+        Assert.Equal(["bucket.json", "config", "objects", "segments", "uploads"],
             Directory.GetFileSystemEntries(bucketDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         // the listing holds every key once, in UTF-8 byte order

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using StorageOperator.Storage.FileSystem.IO;
+using StorageOperator.Storage.FileSystem.Layout;
+
+namespace StorageOperator.Storage.FileSystem.Trash;
+
+/// <summary>
+/// Segment folders of replaced or deleted multipart objects wait in tmp/ for a grace period before they are deleted:
+/// a GET that opened the object before it was replaced still holds the folder open and reads its remaining segments
+/// from there (<see cref="SegmentFolder"/>). The entry's name starts with the time it was retired, so purging needs
+/// no metadata reads. Start-up empties tmp/ anyway: no reader survives a restart.
+/// </summary>
+internal sealed class SegmentTrash(DataLayout layout, ILogger logger) : IDisposable
+{
+    private const string Suffix = ".retired";
+
+    private readonly Timer _timer = new(static state => ((SegmentTrash)state!).Purge(), null, Timeout.Infinite, Timeout.Infinite);
+    private int _purging;
+    private long _lastPurge = Environment.TickCount64;
+
+    /// <summary>How long a retired folder stays readable for GETs already streaming it.</summary>
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Purges on a timer as well, so trash does not wait for the next delete.</summary>
+    public void Start() => _timer.Change(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+
+    /// <summary>
+    /// Moves a retired segment folder to the trash (one rename) and purges expired entries now and then. Not fsynced:
+    /// if a crash undoes the rename, the folder's retired name sends it to the trash again at start-up.
+    /// </summary>
+    public void Add(string segmentDirectory)
+    {
+        var entry = Path.Combine(layout.Temp, string.Create(CultureInfo.InvariantCulture,
+            $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds():D13}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}{Suffix}"));
+        try
+        {
+            Directory.Move(segmentDirectory, entry);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(e, "Could not move retired segments {Path} to the trash; start-up will", segmentDirectory);
+            return;
+        }
+        if (Environment.TickCount64 - Interlocked.Read(ref _lastPurge) > GracePeriod.TotalMilliseconds / 4)
+        {
+            Purge();
+        }
+    }
+
+    /// <summary>Deletes trash entries older than the grace period; returns how many.</summary>
+    public int Purge()
+    {
+        if (Interlocked.Exchange(ref _purging, 1) == 1)
+        {
+            return 0;
+        }
+        try
+        {
+            Interlocked.Exchange(ref _lastPurge, Environment.TickCount64);
+            var cutoff = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)GracePeriod.TotalMilliseconds;
+            var purged = 0;
+            foreach (var entry in Directory.EnumerateDirectories(layout.Temp, "*" + Suffix))
+            {
+                var name = Path.GetFileName(entry);
+                if (name.Length > 13 && long.TryParse(name.AsSpan(0, 13), NumberStyles.None, CultureInfo.InvariantCulture, out var retired)
+                    && retired <= cutoff)
+                {
+                    Durable.TryDeleteDirectory(entry);
+                    purged++;
+                }
+            }
+            return purged;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(e, "Could not purge the segment trash in {Path}", layout.Temp);
+            return 0;
+        }
+        finally
+        {
+            Volatile.Write(ref _purging, 0);
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+}
