@@ -371,7 +371,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
                 StoredObject old;
                 using (var handle = TryOpenRead(path) ?? throw NoSuchKey(key))
                 {
-                    (dataLength, var json) = StoredFile.Read(handle, StoredFile.ObjectMagic);
+                    (dataLength, var json) = StoredFile.ReadObject(handle);
                     old = MetadataMapper.DeserializeObject(json);
                     if (!string.Equals(old.ETag, expectedETag, StringComparison.Ordinal))
                     {
@@ -499,7 +499,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
 
     private static (ObjectInfo Info, long DataLength, StoredObject Stored) ReadObjectInfo(SafeFileHandle handle, string bucket, string key)
     {
-        var (dataLength, json) = StoredFile.Read(handle, StoredFile.ObjectMagic);
+        var (dataLength, json) = StoredFile.ReadObject(handle);
         var stored = MetadataMapper.DeserializeObject(json);
         return (new ObjectInfo(bucket, key, stored.SizeWith(dataLength), stored.LastModified, MetadataMapper.ToMetadata(stored)),
             dataLength, stored);
@@ -618,7 +618,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
         {
             try
             {
-                var (dataLength, json) = StoredFile.Read(handle, StoredFile.ObjectMagic);
+                var (dataLength, json) = StoredFile.ReadObject(handle);
                 return dataLength == 0 ? MetadataMapper.DeserializeObject(json).Segments : null;
             }
             catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
@@ -633,7 +633,7 @@ public sealed partial class FileSystemBackend : IStorageBackend, IDisposable
     private static async Task WriteMetadataOnlyAsync(string temp, StoredObject stored, CancellationToken ct)
     {
         await using var file = CreateTempFile(temp);
-        await StoredFile.AppendMetadataAsync(file, 0, MetadataMapper.Serialize(stored), StoredFile.ObjectMagic, ct).ConfigureAwait(false);
+        await StoredFile.AppendMetadataAsync(file, 0, MetadataMapper.Serialize(stored), StoredFile.SegmentedObjectMagic, ct).ConfigureAwait(false);
         file.Flush(flushToDisk: true);
     }
 

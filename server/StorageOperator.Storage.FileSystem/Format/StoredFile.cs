@@ -20,6 +20,12 @@ internal static class StoredFile
     public static readonly byte[] ObjectMagic = "SOOBJ001"u8.ToArray();
     public static readonly byte[] PartMagic = "SOPRT001"u8.ToArray();
 
+    /// <summary>
+    /// An object file whose data are its segments (a completed multipart upload, no data bytes in the file). Its own
+    /// magic so that a build from before segments refuses it as an unknown format instead of serving it as empty.
+    /// </summary>
+    public static readonly byte[] SegmentedObjectMagic = "SOOBJ002"u8.ToArray();
+
     /// <summary>Appends metadata and trailer after <paramref name="dataLength"/> bytes already written.</summary>
     public static async Task AppendMetadataAsync(Stream target, long dataLength, byte[] metadata, byte[] magic,
         CancellationToken ct)
@@ -35,7 +41,13 @@ internal static class StoredFile
 
     /// <summary>Reads the trailer and metadata of an open file; returns the data length and the metadata JSON.</summary>
     /// <exception cref="InvalidDataException">not a file of this kind, or damaged.</exception>
-    public static (long DataLength, byte[] Metadata) Read(SafeFileHandle handle, byte[] magic)
+    public static (long DataLength, byte[] Metadata) Read(SafeFileHandle handle, byte[] magic) => Read(handle, magic, null);
+
+    /// <summary>An object file of either kind (<see cref="ObjectMagic"/> or <see cref="SegmentedObjectMagic"/>).</summary>
+    /// <exception cref="InvalidDataException">not an object file, or damaged.</exception>
+    public static (long DataLength, byte[] Metadata) ReadObject(SafeFileHandle handle) => Read(handle, ObjectMagic, SegmentedObjectMagic);
+
+    private static (long DataLength, byte[] Metadata) Read(SafeFileHandle handle, byte[] magic, byte[]? alternative)
     {
         var fileLength = RandomAccess.GetLength(handle);
         if (fileLength < TrailerLength)
@@ -44,7 +56,7 @@ internal static class StoredFile
         }
         Span<byte> trailer = stackalloc byte[TrailerLength];
         ReadExactly(handle, trailer, fileLength - TrailerLength);
-        if (!trailer[16..].SequenceEqual(magic))
+        if (!trailer[16..].SequenceEqual(magic) && (alternative is null || !trailer[16..].SequenceEqual(alternative)))
         {
             throw new InvalidDataException("Stored file has an unknown format.");
         }

@@ -88,7 +88,7 @@ internal static class SegmentRecovery
                 return false;
             }
             using var handle = File.OpenHandle(path);
-            var (dataLength, json) = StoredFile.Read(handle, StoredFile.ObjectMagic);
+            var (dataLength, json) = StoredFile.ReadObject(handle);
             return dataLength == 0 && MetadataMapper.DeserializeObject(json).Segments?.UploadId == uploadId;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

@@ -54,7 +54,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
         foreach (var info in listed.Objects)
         {
             using var handle = File.OpenHandle(DataLayout.TryObjectFile(bucketDirectory, info.Key)!);
-            var (_, json) = StoredFile.Read(handle, StoredFile.ObjectMagic);
+            var (_, json) = StoredFile.ReadObject(handle);
             if (MetadataMapper.DeserializeObject(json).Segments is { } segments)
             {
                 named.Add(segments.UploadId);
