@@ -16,15 +16,34 @@ internal sealed class SegmentTrash(DataLayout layout, ILogger logger) : IDisposa
 {
     private const string Suffix = ".retired";
 
-    private readonly Timer _timer = new(static state => ((SegmentTrash)state!).Purge(), null, Timeout.Infinite, Timeout.Infinite);
+    private Timer? _timer;
     private int _purging;
     private long _lastPurge = Environment.TickCount64;
 
     /// <summary>How long a retired folder stays readable for GETs already streaming it.</summary>
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Purges on a timer as well, so trash does not wait for the next delete.</summary>
-    public void Start() => _timer.Change(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+    /// <summary>Purges on a timer as well (every <paramref name="period"/>, default a minute), so trash does not wait for
+    /// the next delete.</summary>
+    public void Start(TimeSpan? period = null)
+    {
+        var every = period ?? TimeSpan.FromMinutes(1);
+        _timer?.Dispose();
+        _timer = new Timer(static state => ((SegmentTrash)state!).PurgeFromTimer(), this, every, every);
+    }
+
+    // a timer callback that throws ends the process: nothing may escape it
+    private void PurgeFromTimer()
+    {
+        try
+        {
+            Purge();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Purging the segment trash in {Path} failed", layout.Temp);
+        }
+    }
 
     /// <summary>
     /// Moves a retired segment folder to the trash (one rename) and purges expired entries now and then. Not fsynced:
@@ -84,5 +103,5 @@ internal sealed class SegmentTrash(DataLayout layout, ILogger logger) : IDisposa
         }
     }
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose() => _timer?.Dispose();
 }
