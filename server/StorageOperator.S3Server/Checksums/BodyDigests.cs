@@ -22,6 +22,7 @@ internal sealed class BodyDigests : IAsyncDisposable
 
     private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
     private readonly IChecksum[] _checksums;
+    private readonly ArrayPool<byte> _pool;
     private readonly bool _parallel;
     private bool _md5Enabled = true;
     private byte[]? _batch;
@@ -33,9 +34,11 @@ internal sealed class BodyDigests : IAsyncDisposable
     private bool _disposed;
 
     /// <param name="expectedLength">the declared body length when known; a body known to be short is hashed inline.</param>
-    public BodyDigests(IChecksum[] checksums, long? expectedLength)
+    /// <param name="pool">where batches come from (the shared pool unless a test watches it).</param>
+    public BodyDigests(IChecksum[] checksums, long? expectedLength, ArrayPool<byte>? pool = null)
     {
         _checksums = checksums;
+        _pool = pool ?? ArrayPool<byte>.Shared;
         _parallel = expectedLength is not { } length || length >= BatchSize;
     }
 
@@ -55,7 +58,7 @@ internal sealed class BodyDigests : IAsyncDisposable
 
         while (!data.IsEmpty)
         {
-            _batch ??= ArrayPool<byte>.Shared.Rent(BatchSize);
+            _batch ??= _pool.Rent(BatchSize);
             var n = Math.Min(data.Length, BatchSize - _batchCount);
             data[..n].CopyTo(_batch.AsSpan(_batchCount));
             _batchCount += n;
@@ -103,8 +106,12 @@ internal sealed class BodyDigests : IAsyncDisposable
         {
             if (_batchCount > 0)
             {
-                await PostAsync(_batch!, _batchCount, cancellationToken).ConfigureAwait(false);
+                // the queue owns the batch from here (and returns it to the pool even when the post is cancelled)
+                var last = _batch!;
+                var count = _batchCount;
                 _batch = null;
+                _batchCount = 0;
+                await PostAsync(last, count, cancellationToken).ConfigureAwait(false);
             }
 
             _queue.Writer.TryComplete();
@@ -182,7 +189,7 @@ internal sealed class BodyDigests : IAsyncDisposable
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _pool.Return(buffer);
             throw;
         }
     }
@@ -196,7 +203,7 @@ internal sealed class BodyDigests : IAsyncDisposable
                 Hash(buffer.AsSpan(0, count));
             }
 
-            ArrayPool<byte>.Shared.Return(buffer);
+            _pool.Return(buffer);
         }
     }
 
@@ -217,7 +224,7 @@ internal sealed class BodyDigests : IAsyncDisposable
     {
         if (_batch is not null)
         {
-            ArrayPool<byte>.Shared.Return(_batch);
+            _pool.Return(_batch);
             _batch = null;
             _batchCount = 0;
         }
