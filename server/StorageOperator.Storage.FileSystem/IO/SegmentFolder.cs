@@ -8,7 +8,9 @@ namespace StorageOperator.Storage.FileSystem.IO;
 /// A multipart object's segment folder, held open while the object is read. On Linux the segment files are opened
 /// relative to the open folder (openat), not through its path: an overwrite or delete of the object moves the folder
 /// to the trash, and a reader that started before keeps finding the remaining segments there until the trash is
-/// purged. Elsewhere the path is used (a reader then loses the segments it had not reached when the folder moves).
+/// purged — and the trash never purges a folder a reader holds: readers take a shared flock on the folder, the purge
+/// an exclusive one without waiting (<see cref="TryLockExclusive"/>). Elsewhere the path is used (a reader then loses
+/// the segments it had not reached when the folder moves).
 /// </summary>
 internal sealed class SegmentFolder : IDisposable
 {
@@ -36,7 +38,38 @@ internal sealed class SegmentFolder : IDisposable
             var errno = Marshal.GetLastPInvokeError();
             return errno is ENoEnt or ENotDir ? null : throw new IOException($"open({path}) failed: errno {errno}");
         }
-        return new SegmentFolder(new SafeFileHandle(fd, ownsHandle: true), path);
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (NativeMethods.Flock(fd, NativeMethods.LockShared | NativeMethods.LockNonBlocking) != 0)
+        {
+            // the trash is deleting it this moment: as good as gone
+            handle.Dispose();
+            return null;
+        }
+        return new SegmentFolder(handle, path);
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> locked exclusively if no reader holds it (the trash deletes it under this lock);
+    /// null when a reader does, or it is gone. Elsewhere than on Linux always a lock-free handle.
+    /// </summary>
+    public static SafeFileHandle? TryLockExclusive(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return new SafeFileHandle(IntPtr.Zero, ownsHandle: false);
+        }
+        var fd = NativeMethods.Open(path, NativeMethods.OpenReadOnlyCloseOnExec);
+        if (fd < 0)
+        {
+            return null;
+        }
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (NativeMethods.Flock(fd, NativeMethods.LockExclusive | NativeMethods.LockNonBlocking) != 0)
+        {
+            handle.Dispose();
+            return null;
+        }
+        return handle;
     }
 
     /// <summary>Opens file <paramref name="name"/> of the folder for reading; null when it does not exist.</summary>

@@ -9,7 +9,8 @@ namespace StorageOperator.Storage.FileSystem.Trash;
 /// <summary>
 /// Segment folders of replaced or deleted multipart objects wait in tmp/ for a grace period before they are deleted:
 /// a GET that opened the object before it was replaced still holds the folder open and reads its remaining segments
-/// from there (<see cref="SegmentFolder"/>). The entry's name starts with the time it was retired, so purging needs
+/// from there (<see cref="SegmentFolder"/>), and a folder a reader still holds after the grace period is left for a
+/// later purge (the reader's shared flock). The entry's name starts with the time it was retired, so purging needs
 /// no metadata reads. Start-up empties tmp/ anyway: no reader survives a restart.
 /// </summary>
 internal sealed class SegmentTrash(DataLayout layout, ILogger logger) : IDisposable
@@ -64,7 +65,8 @@ internal sealed class SegmentTrash(DataLayout layout, ILogger logger) : IDisposa
         }
         if (Environment.TickCount64 - Interlocked.Read(ref _lastPurge) > GracePeriod.TotalMilliseconds / 4)
         {
-            Purge();
+            // not on the caller's thread: it holds the key and bucket locks, and a purge may delete gigabytes
+            _ = Task.Run(PurgeFromTimer);
         }
     }
 
@@ -86,6 +88,12 @@ internal sealed class SegmentTrash(DataLayout layout, ILogger logger) : IDisposa
                 if (name.Length > 13 && long.TryParse(name.AsSpan(0, 13), NumberStyles.None, CultureInfo.InvariantCulture, out var retired)
                     && retired <= cutoff)
                 {
+                    // a GET still streaming the old object holds a shared lock: its folder waits for the next purge
+                    using var locked = SegmentFolder.TryLockExclusive(entry);
+                    if (locked is null)
+                    {
+                        continue;
+                    }
                     Durable.TryDeleteDirectory(entry);
                     purged++;
                 }

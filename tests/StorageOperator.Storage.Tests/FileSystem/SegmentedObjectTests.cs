@@ -218,6 +218,10 @@ public sealed class SegmentedObjectTests : IDisposable
 
         Assert.False(Directory.Exists(Segments(uploadId)));
         Assert.Single(RetiredInTrash());
+        // past the grace period, but the reader holds the folder: the purge must leave it
+        _backend.TrashGracePeriod = TimeSpan.Zero;
+        Assert.Equal(0, _backend.PurgeTrash());
+        _backend.TrashGracePeriod = TimeSpan.FromMinutes(15);
         byte[] streamed = [.. first, .. await ReadToEndAsync(reader.Data)];
         Assert.Equal(content, streamed);
         if (replacement is null)
