@@ -123,8 +123,9 @@ internal static class DirectWrite
             await RandomAccess.WriteAsync(file, buffer, 0, ct).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is IOException or ArgumentException)
+        catch (IOException e) when (e.HResult == NativeMethods.EInval)
         {
+            // only EINVAL means "not like this": a full disk or an I/O error is the caller's error, not a reason to stop
             EndDirect(file);
             return false;
         }

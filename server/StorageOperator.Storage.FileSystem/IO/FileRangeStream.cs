@@ -92,7 +92,7 @@ internal sealed class FileRangeStream(SafeFileHandle handle, long length, SafeFi
                 SetBlock(start, await RandomAccess.ReadAsync(_direct!, _block.Memory, start, ct).ConfigureAwait(false));
             }
         }
-        catch (Exception e) when (e is IOException or ArgumentException)
+        catch (IOException e) when (e.HResult == NativeMethods.EInval)
         {
             // a filesystem that opened O_DIRECT but refuses the read (alignment): buffered reads from here on
             await DisableDirectAsync().ConfigureAwait(false);
