@@ -85,22 +85,20 @@ public sealed partial class FileSystemBackend
             }
             using (_bucketLocks.Read(bucket))
             {
-                for (var attempt = 0; ; attempt++)
+                try
                 {
-                    try
+                    Durable.Publish(temp, DataLayout.PartFile(uploadDirectory, partNumber));
+                }
+                catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException)
+                {
+                    if (File.Exists(temp))
                     {
-                        Durable.Publish(temp, DataLayout.PartFile(uploadDirectory, partNumber));
-                        break;
+                        // the folder was gone before the rename: a Complete has taken it, or an abort removed it
+                        throw NoSuchUpload(uploadId);
                     }
-                    catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException && File.Exists(temp))
-                    {
-                        // Complete has taken the folder (or it was aborted); a failed Complete puts it back a moment
-                        // later, and then the part still belongs in it
-                        if (!Directory.Exists(uploadDirectory) || attempt == 3)
-                        {
-                            throw NoSuchUpload(uploadId);
-                        }
-                    }
+
+                    // Renamed into the folder, which a Complete then took before the folder's fsync: the part is in
+                    // the upload (Complete fsyncs the folder before it reads the parts, and puts it back on failure).
                 }
             }
             return info;
