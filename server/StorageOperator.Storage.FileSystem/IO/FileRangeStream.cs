@@ -76,6 +76,9 @@ internal sealed class FileRangeStream(SafeFileHandle handle, long length, SafeFi
         }
 
         var start = _position & ~(long)(AlignedBuffer.Alignment - 1);
+        // read ahead only for a stream read from its start or one reaching the next block in order: a ranged GET of a
+        // few bytes must not cost a second megabyte from the device
+        var sequential = start == 0 || (_blockStart >= 0 && start == _blockStart + _blockLength);
         try
         {
             if (_nextRead is not null && _nextStart == start)
@@ -106,7 +109,7 @@ internal sealed class FileRangeStream(SafeFileHandle handle, long length, SafeFi
 
         // read ahead while the caller sends this block
         var nextStart = _blockStart + _blockLength;
-        if (nextStart < length && _blockLength == AlignedBuffer.Size)
+        if (sequential && nextStart < length && _blockLength == AlignedBuffer.Size)
         {
             _next ??= AlignedBuffer.Rent();
             _nextStart = nextStart;
