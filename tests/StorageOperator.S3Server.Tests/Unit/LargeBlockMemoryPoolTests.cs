@@ -31,3 +31,26 @@ public sealed class LargeBlockMemoryPoolTests
         Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(LargeBlockMemoryPool.BlockSize + 1));
     }
 }
+
+/// <summary>The server really hands Kestrel the 64 KiB pools (a change in registration order would silently fall back to 4 KiB).</summary>
+public sealed class KestrelPoolRegistrationTests
+{
+    [Fact]
+    public async Task Kestrel_takes_its_pools_from_the_large_block_factory()
+    {
+        using var dir = new StorageOperator.TestCommon.TempDirectory();
+        var options = new StorageOperator.S3Server.Hosting.S3ServerOptions(
+            Path.Combine(dir.Path, "data"), new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), Path.Combine(dir.Path, "certs"),
+            new StorageOperator.S3Server.Hosting.Credentials("pool-test-user", "pool-test-password"));
+        Directory.CreateDirectory(options.DataDirectory);
+        await using var app = StorageOperator.S3Server.Hosting.S3ServerHost.Build(options);
+        await app.StartAsync();
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri(app.Urls.First() + "/minio/health/live"));
+
+        var factory = Assert.IsType<LargeBlockMemoryPoolFactory>(app.Services.GetService(typeof(Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>)));
+        Assert.True(response.IsSuccessStatusCode);
+        Assert.True(factory.PoolsCreated > 0, "Kestrel created its pools elsewhere");
+        await app.StopAsync();
+    }
+}

@@ -9,5 +9,14 @@ namespace StorageOperator.S3Server.Hosting.Transport;
 /// </summary>
 internal sealed class LargeBlockMemoryPoolFactory : IMemoryPoolFactory<byte>
 {
-    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LargeBlockMemoryPool();
+    private int _created;
+
+    /// <summary>How many pools Kestrel asked for (proof, in tests, that it uses this factory and not its default).</summary>
+    public int PoolsCreated => Volatile.Read(ref _created);
+
+    public MemoryPool<byte> Create(MemoryPoolOptions? options = null)
+    {
+        Interlocked.Increment(ref _created);
+        return new LargeBlockMemoryPool();
+    }
 }
