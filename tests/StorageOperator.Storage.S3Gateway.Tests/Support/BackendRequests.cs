@@ -7,6 +7,7 @@ public sealed class BackendRequests : IDisposable
 {
     private readonly S3GatewayBackend _backend;
     private readonly List<string> _names = [];
+    private readonly List<string?> _getRanges = [];
 
     public BackendRequests(S3GatewayBackend backend)
     {
@@ -25,6 +26,17 @@ public sealed class BackendRequests : IDisposable
         }
     }
 
+    /// <summary>The Range of each GetObject sent (null: the whole object without a range), and starts over.</summary>
+    public List<string?> TakeGetRanges()
+    {
+        lock (_names)
+        {
+            var taken = _getRanges.ToList();
+            _getRanges.Clear();
+            return taken;
+        }
+    }
+
     public void Dispose() => _backend.Client.BeforeRequestEvent -= OnRequest;
 
     private void OnRequest(object sender, RequestEventArgs e)
@@ -34,6 +46,10 @@ public sealed class BackendRequests : IDisposable
             lock (_names)
             {
                 _names.Add(request.Request.GetType().Name.Replace("Request", "", StringComparison.Ordinal));
+                if (request.Request is Amazon.S3.Model.GetObjectRequest get)
+                {
+                    _getRanges.Add(get.ByteRange?.FormattedByteRange);
+                }
             }
         }
     }
