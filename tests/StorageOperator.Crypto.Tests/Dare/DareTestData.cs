@@ -12,7 +12,7 @@ internal static class DareTestData
     }
 
     /// <summary>A stream that returns at most <paramref name="chunk"/> bytes per read, to exercise partial reads.</summary>
-    public static Stream Trickle(byte[] data, int chunk) => new TrickleStream(new MemoryStream(data), chunk);
+    public static Stream Trickle(byte[] data, int chunk) => new StorageOperator.TestCommon.TrickleStream(data, chunk);
 
     public static byte[] ReadAll(Stream stream, int bufferSize = 8192)
     {
@@ -38,37 +38,5 @@ internal static class DareTestData
         }
 
         return output.ToArray();
-    }
-
-    private sealed class TrickleStream(Stream inner, int chunk) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, chunk));
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            inner.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using StorageOperator.S3.Protocol.Auth;
 using StorageOperator.S3.Protocol.Errors;
 using Xunit;
+using StorageOperator.TestCommon;
 
 namespace StorageOperator.S3.Protocol.Tests.Auth;
 

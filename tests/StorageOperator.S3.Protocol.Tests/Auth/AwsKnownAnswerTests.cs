@@ -1,5 +1,6 @@
 using System.Text;
 using StorageOperator.S3.Protocol.Auth;
+using StorageOperator.TestCommon;
 using Xunit;
 
 namespace StorageOperator.S3.Protocol.Tests.Auth;

@@ -2,6 +2,7 @@ using System.Globalization;
 using StorageOperator.Storage.FileSystem;
 using StorageOperator.Storage.FileSystem.IO;
 using StorageOperator.Storage.Tests.Support;
+using StorageOperator.TestCommon;
 
 namespace StorageOperator.Storage.Tests.FileSystem;
 
@@ -130,55 +131,5 @@ public sealed class DirectWriteTests : IDisposable
         }
 
         Assert.Empty(_dir.TempEntries());
-    }
-
-    /// <summary>Returns at most <c>chunk</c> bytes per read, like a socket; optionally fails part-way.</summary>
-    private sealed class TrickleStream(byte[] content, int chunk) : Stream
-    {
-        private int _position;
-
-        public int FailAfter { get; init; } = int.MaxValue;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_position >= FailAfter)
-            {
-                throw new IOException("the connection broke");
-            }
-
-            var n = Math.Min(Math.Min(buffer.Length, chunk), Math.Min(content.Length, FailAfter) - _position);
-            content.AsSpan(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Read(buffer.Span));
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _position;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

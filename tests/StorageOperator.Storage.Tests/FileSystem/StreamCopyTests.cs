@@ -1,5 +1,6 @@
 using StorageOperator.Storage.FileSystem.IO;
 using StorageOperator.Storage.Tests.Support;
+using StorageOperator.TestCommon;
 
 namespace StorageOperator.Storage.Tests.FileSystem;
 
@@ -37,17 +38,10 @@ public sealed class StreamCopyTests : IDisposable
         long copied;
         await using (var file = CreateTarget("streamed"))
         {
-            copied = await StreamCopy.CopyAsync(new TrickleStream(content), file, new Writeback(file.SafeFileHandle), CancellationToken.None);
+            copied = await StreamCopy.CopyAsync(new TrickleStream(content, 300_001), file, new Writeback(file.SafeFileHandle), CancellationToken.None);
             file.Flush(flushToDisk: true);
         }
         Assert.Equal(content.Length, copied);
         Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(_dir.Sandbox, "streamed")));
-    }
-
-    /// <summary>Returns reads of odd sizes, like a network stream.</summary>
-    private sealed class TrickleStream(byte[] content) : MemoryStream(content, writable: false)
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(buffer.Length, 300_001)], cancellationToken);
     }
 }

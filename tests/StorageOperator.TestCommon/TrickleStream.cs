@@ -1,9 +1,16 @@
-namespace StorageOperator.S3.Protocol.Tests.Auth;
+namespace StorageOperator.TestCommon;
 
-/// <summary>Hands out at most <c>maxRead</c> bytes per read, so framing split across reads is exercised.</summary>
-internal sealed class TrickleStream(byte[] data, int maxRead) : Stream
+/// <summary>
+/// A forward-only stream over <c>data</c> that hands out at most <c>maxRead</c> bytes per read, as a socket does, so
+/// that framing and buffering split across reads are exercised; with <see cref="FailAfter"/> it breaks part-way like
+/// a dropped connection.
+/// </summary>
+public sealed class TrickleStream(byte[] data, int maxRead) : Stream
 {
     private int _position;
+
+    /// <summary>Reads at or past this offset throw <see cref="IOException"/> ("the connection broke").</summary>
+    public int FailAfter { get; init; } = int.MaxValue;
 
     public override bool CanRead => true;
 
@@ -23,7 +30,12 @@ internal sealed class TrickleStream(byte[] data, int maxRead) : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        var n = Math.Min(Math.Min(buffer.Length, maxRead), data.Length - _position);
+        if (_position >= FailAfter)
+        {
+            throw new IOException("the connection broke");
+        }
+
+        var n = Math.Min(Math.Min(buffer.Length, maxRead), Math.Min(data.Length, FailAfter) - _position);
         data.AsSpan(_position, n).CopyTo(buffer);
         _position += n;
         return n;
