@@ -24,7 +24,6 @@ internal sealed class BodyDigests : IAsyncDisposable
     private readonly IChecksum[] _checksums;
     private readonly ArrayPool<byte> _pool;
     private readonly bool _parallel;
-    private bool _md5Enabled = true;
     private byte[]? _batch;
     private int _batchCount;
     private Channel<(byte[] Buffer, int Count)>? _queue;
@@ -44,8 +43,11 @@ internal sealed class BodyDigests : IAsyncDisposable
 
     public bool Completed => _completed;
 
+    /// <summary>False once <see cref="DisableMd5"/> was called.</summary>
+    public bool Md5Enabled { get; private set; } = true;
+
     /// <summary>Leaves MD5 out. Only before the first byte.</summary>
-    public void DisableMd5() => _md5Enabled = false;
+    public void DisableMd5() => Md5Enabled = false;
 
     /// <summary>Takes the bytes (copied when a worker will hash them, so the caller may reuse its buffer at once).</summary>
     public ValueTask AppendAsync(ReadOnlySpan<byte> data, CancellationToken cancellationToken)
@@ -209,7 +211,7 @@ internal sealed class BodyDigests : IAsyncDisposable
 
     private void Hash(ReadOnlySpan<byte> data)
     {
-        if (_md5Enabled)
+        if (Md5Enabled)
         {
             _md5.AppendData(data);
         }

@@ -17,7 +17,6 @@ public sealed class HashingReadStream : Stream
     private readonly BodyDigests _digests;
     private readonly Dictionary<ChecksumAlgorithm, byte[]> _results = [];
     private byte[]? _md5Result;
-    private bool _md5Skipped;
 
     public long BytesRead { get; private set; }
 
@@ -35,10 +34,10 @@ public sealed class HashingReadStream : Stream
     public IReadOnlyCollection<ChecksumAlgorithm> Algorithms => _algorithms;
 
     /// <summary>False once <see cref="SkipMd5"/> took effect.</summary>
-    public bool HasMd5 => !_md5Skipped;
+    public bool HasMd5 => _digests.Md5Enabled;
 
     /// <exception cref="InvalidOperationException">the MD5 was skipped.</exception>
-    public byte[] Md5 => _md5Skipped
+    public byte[] Md5 => !_digests.Md5Enabled
         ? throw new InvalidOperationException("The MD5 of this body was not computed.")
         : _md5Result ??= _digests.Md5();
 
@@ -53,7 +52,6 @@ public sealed class HashingReadStream : Stream
             return false;
         }
 
-        _md5Skipped = true;
         _digests.DisableMd5();
         return true;
     }
